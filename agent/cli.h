@@ -1,0 +1,3 @@
+// SPDX-FileCopyrightText: 2026 The Garnet authors
+// SPDX-License-Identifier: MIT
+#pragma once

@@ -1,0 +1,55 @@
+// SPDX-FileCopyrightText: 2026 The Garnet authors
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <QtGlobal>
+
+#include <deque>
+#include <string>
+#include <string_view>
+
+namespace Garnet {
+
+/**
+ * A bounded FIFO of formatted metric lines, kept as a few large byte chunks (no per-line allocation).
+ * Capacity is counted in lines; when full, the oldest lines are dropped and counted.
+ * Pure data structure: no I/O, no Qt event loop.
+ */
+class OutputQueue
+{
+public:
+    explicit OutputQueue(qint64 capacityLines);
+
+    /** Append lineCount '\n'-terminated lines; returns how many old lines were dropped to make room. */
+    qint64 push(std::string_view lines, qint64 lineCount);
+    /** Put lines back at the front (replay after a disconnect); may drop from the front if over capacity. */
+    qint64 pushFront(std::string_view lines, qint64 lineCount);
+
+    /** The next contiguous bytes to write (whole lines only), at most maxBytes unless one line is longer. */
+    std::string_view peek(std::size_t maxBytes) const;
+    /** Remove the first `bytes` bytes (must end on a line boundary, as returned by peek); returns lines removed. */
+    qint64 consume(std::size_t bytes);
+
+    qint64 size() const { return m_lines; } ///< lines queued
+    std::size_t bytes() const { return m_bytes; }
+    qint64 capacity() const { return m_capacity; }
+    void setCapacity(qint64 capacityLines); ///< shrinking drops oldest (returned by the next push as usual)
+    bool isFull() const { return m_lines >= m_capacity; }
+    bool isEmpty() const { return m_lines == 0; }
+
+private:
+    struct Chunk
+    {
+        std::string data;
+        std::size_t offset = 0; ///< bytes of data already consumed/dropped
+        qint64 lines = 0; ///< lines still in data[offset..]
+    };
+    qint64 dropOldest(qint64 lines);
+
+    std::deque<Chunk> m_chunks;
+    qint64 m_capacity;
+    qint64 m_lines = 0;
+    std::size_t m_bytes = 0;
+};
+
+} // namespace Garnet

@@ -1,0 +1,43 @@
+// SPDX-FileCopyrightText: 2026 The Garnet authors
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "runcontext.h"
+
+#include <sys/types.h>
+
+#include <chrono>
+#include <unordered_map>
+
+namespace Garnet {
+
+/**
+ * Maps the pids of collector runs to their RunContext, and attributes a socket peer to a run by
+ * walking the peer's parent chain in /proc (so a collector's children are attributed too).
+ * Finished runs stay resolvable for a short grace period: a collector often exits before the agent
+ * has accepted its connection.
+ */
+class RunRegistry
+{
+public:
+    void runStarted(pid_t pid, RunContextPtr run);
+    void runFinished(pid_t pid); ///< keeps the entry for the grace period
+    /** The run whose process is pid or an ancestor of pid; nullptr if none. */
+    RunContextPtr resolve(pid_t pid) const;
+    /** Parent pid from /proc/PID/stat, or 0 if unknown. Exposed for tests. */
+    static pid_t parentOf(pid_t pid);
+
+    void setGracePeriod(std::chrono::milliseconds grace) { m_grace = grace; }
+
+private:
+    struct Entry
+    {
+        RunContextPtr run;
+        std::chrono::steady_clock::time_point finishedAt{}; ///< zero while running
+    };
+    void prune();
+    std::unordered_map<pid_t, Entry> m_runs;
+    std::chrono::milliseconds m_grace{5000};
+};
+
+} // namespace Garnet

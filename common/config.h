@@ -1,0 +1,80 @@
+// SPDX-FileCopyrightText: 2026 The Garnet authors
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "formatter.h"
+
+#include <QString>
+#include <QStringList>
+
+#include <chrono>
+#include <vector>
+
+namespace Garnet {
+
+enum class OutputType { Graphite, Stdout, File };
+enum class CollectorMode { Socket, Stdout };
+enum class Dialect { Graphite, Nagios, Collectd };
+
+struct OutputConfig
+{
+    OutputType type = OutputType::Stdout;
+    QString address; ///< graphite: "host:port"
+    QString host; ///< graphite: split from address
+    quint16 port = 0;
+    QString path; ///< file: output file path (relative to the main config file)
+    OutputFormat format = OutputFormat::Plaintext;
+    qint64 queueSize = 100000; ///< metrics held while the destination is slow or down
+    std::chrono::milliseconds replayWindow{5000}; ///< graphite: recent data resent after an unexpected disconnect
+    friend bool operator==(const OutputConfig &, const OutputConfig &) = default;
+};
+
+struct AgentConfig
+{
+    QString collectorsDir; ///< absolute
+    QString socketPath; ///< absolute
+    QString hostname;
+    QString prefix; ///< with {host} already expanded, e.g. "servers.web01"; may be empty
+    std::chrono::milliseconds interval{10000}; ///< self-metrics interval
+    friend bool operator==(const AgentConfig &, const AgentConfig &) = default;
+};
+
+struct CollectorConfig
+{
+    QString name; ///< file stem
+    QString file; ///< absolute path of its .toml
+    bool enabled = true;
+    QStringList command; ///< argv as written; command[0] resolved later by the agent
+    std::chrono::milliseconds interval{10000};
+    std::chrono::milliseconds timeout{10000}; ///< defaults to interval
+    QString path; ///< defaults to name
+    CollectorMode mode = CollectorMode::Socket;
+    Dialect dialect = Dialect::Graphite;
+    friend bool operator==(const CollectorConfig &, const CollectorConfig &) = default;
+};
+
+struct Config
+{
+    QString file; ///< absolute path of the main config file
+    AgentConfig agent;
+    std::vector<OutputConfig> outputs; ///< empty → the agent uses one stdout output
+    std::vector<CollectorConfig> collectors; ///< sorted by name
+};
+
+struct ConfigResult
+{
+    Config config;
+    QStringList errors; ///< each "FILE:LINE:COLUMN: message"; empty means success
+    bool ok() const { return errors.isEmpty(); }
+};
+
+/**
+ * Load the main config file and every *.toml in its collectors_dir. Collects all errors it can find
+ * (one bad collector file does not hide errors in the others). Pure apart from reading files.
+ */
+ConfigResult loadConfig(const QString &mainFile);
+
+QString defaultSocketPath(); ///< $XDG_RUNTIME_DIR/garnet/garnet.sock, else /run/garnet/garnet.sock
+QString shortHostName(); ///< gethostname() up to the first dot
+
+} // namespace Garnet

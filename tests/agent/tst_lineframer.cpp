@@ -1,0 +1,11 @@
+// SPDX-FileCopyrightText: 2026 The Garnet authors
+// SPDX-License-Identifier: MIT
+#include <QtTest>
+class tst_lineframer : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void placeholder() { QSKIP("not written yet"); }
+};
+QTEST_GUILESS_MAIN(tst_lineframer)
+#include "tst_lineframer.moc"

@@ -1,0 +1,11 @@
+// SPDX-FileCopyrightText: 2026 The Garnet authors
+// SPDX-License-Identifier: MIT
+#include <QtTest>
+class tst_schedule : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void placeholder() { QSKIP("not written yet"); }
+};
+QTEST_GUILESS_MAIN(tst_schedule)
+#include "tst_schedule.moc"
