@@ -1,3 +1,79 @@
 // SPDX-FileCopyrightText: 2026 The Garnet authors
 // SPDX-License-Identifier: MIT
 #pragma once
+
+#include "common/formatter.h"
+#include "linesink.h"
+
+#include <QObject>
+
+#include <array>
+#include <string>
+#include <vector>
+
+namespace Garnet {
+
+class Output;
+
+struct PipelineCounters
+{
+    qint64 received = 0; ///< every line seen, valid or not
+    qint64 accepted = 0; ///< parsed and handed to the outputs
+    qint64 rejected = 0;
+    qint64 unattributed = 0; ///< accepted lines from writers no collector run claims
+    std::array<qint64, std::size_t(RejectReason::Count)> rejectedBy{};
+};
+
+/**
+ * The hot path between readers and outputs: parses framed lines, counts rejects by reason, formats each
+ * accepted metric once per output format and enqueues the formatted block on every output.
+ * Also decides backpressure: congested while every connected output is saturated.
+ */
+class Pipeline : public QObject, public LineSink
+{
+    Q_OBJECT
+public:
+    explicit Pipeline(const QByteArray &host, QObject *parent = nullptr);
+
+    void setHost(const QByteArray &host) { m_host = host; }
+    /** The outputs to feed (not owned). Replaces the previous set. */
+    void setOutputs(const std::vector<Output *> &outputs);
+    const std::vector<Output *> &outputs() const { return m_outputs; }
+
+    void ingestLines(const RunContext &run, std::string_view lines) override;
+    void rejectLine(const RunContext &run, RejectReason reason) override;
+    bool isCongested() const override { return m_congested; }
+
+    /** Feed one metric the agent produced itself (self-metrics). name is relative to run.pathPrefix. */
+    void ingestMetric(const RunContext &run, std::string_view name, double value, qint64 timestamp);
+
+    const PipelineCounters &counters() const { return m_counters; }
+
+Q_SIGNALS:
+    void congestionChanged(bool congested);
+    /** A line was rejected; throttled logging happens here, the signal is for status consumers. */
+    void lineRejected(const QByteArray &collector, Garnet::RejectReason reason);
+
+private:
+    void acceptMetric(const RunContext &run, const ParsedMetric &metric, qint64 defaultTimestamp);
+    void flushFormatted();
+    void updateCongestion();
+    void logReject(const RunContext &run, RejectReason reason, std::string_view line);
+
+    struct FormatBuffer
+    {
+        OutputFormat format;
+        std::string text;
+        std::vector<Output *> outputs;
+    };
+    QByteArray m_host;
+    std::vector<Output *> m_outputs;
+    std::vector<FormatBuffer> m_buffers; ///< one per distinct format among the outputs
+    qint64 m_pendingLines = 0; ///< formatted into m_buffers, not yet enqueued
+    PipelineCounters m_counters;
+    bool m_congested = false;
+    qint64 m_lastRejectLogMs = 0;
+    qint64 m_rejectsSinceLog = 0;
+};
+
+} // namespace Garnet

@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string_view>
@@ -32,6 +33,8 @@ std::string_view rejectReasonName(RejectReason reason);
 inline constexpr std::size_t MaxLineLength = 16 * 1024;
 inline constexpr std::size_t MaxNameLength = 1024;
 inline constexpr std::size_t MaxTags = 64;
+/** 9999-12-31T23:59:59Z: later timestamps are rejected as absurd. */
+inline constexpr std::int64_t MaxTimestamp = 253402300799;
 
 /**
  * One parsed metric line. All views point into the caller's input buffer: nothing is copied.
@@ -48,6 +51,28 @@ struct ParsedMetric
 /**
  * Parse one Graphite plaintext line (without its '\n'; a trailing '\r' is tolerated).
  * Fields are separated by runs of spaces or tabs. Returns RejectReason::None on success.
+ * Never allocates. On failure `out` is left in an unspecified state.
+ *
+ * Checks, in this order (the first failing one is reported):
+ *  1. TooLong: more than MaxLineLength bytes (after dropping the trailing '\r').
+ *  2. BadEncoding: any control byte except TAB (NUL, '\r' not at the end, DEL, ...), invalid UTF-8
+ *     (overlong, surrogate, > U+10FFFF, truncated) or a C1 control (U+0080..U+009F), anywhere in the line.
+ *  3. Empty (only blanks), MissingValue (one field), TooManyFields (four or more).
+ *  4. NAME (the whole field, tags included): NameTooLong beyond MaxNameLength bytes; BadName for an empty
+ *     node (empty name, leading/trailing dot, "..") or a character Graphite cannot store or query
+ *     unescaped: ( ) { } [ ] , = ' " \ / * ? — '=' belongs in tags, '/' would nest whisper directories,
+ *     the rest are glob or target-expression syntax in graphite-web. Valid UTF-8 is accepted.
+ *  5. Tags (Graphite 1.1): BadTag for an empty segment ("a;" or "a;;b=c"), no '=', empty tag name, a tag
+ *     name containing ! ^ =, an empty value, a value starting with '~', the reserved tag name "name"
+ *     (carbon would silently replace it with the path), or more than MaxTags tags. Duplicate tag names
+ *     are accepted here (the formatter keeps the last one).
+ *  6. VALUE: a decimal via std::from_chars with an optional leading '+' (Python's float(), which carbon
+ *     uses, accepts it). BadValue for anything else (hex, "42a", "1_000", "+-1"); NonFiniteValue for
+ *     nan/inf in any spelling and for overflow (1e309). Underflow (1e-400) becomes a signed zero, as in
+ *     carbon.
+ *  7. TIMESTAMP: optional, decimal integer Unix seconds in [0, 253402300799] (end of year 9999); "-1"
+ *     means "now" (collectd-style senders) and yields nullopt. BadTimestamp for anything else:
+ *     fractional, '+', other negatives, overflow, beyond year 9999.
  */
 RejectReason parseMetricLine(std::string_view line, ParsedMetric &out);
 
