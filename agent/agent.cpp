@@ -211,6 +211,7 @@ void Agent::applyCollectors(const Config &config, bool agentChanged)
         }
     }
     m_collectors = std::move(next); // destroying the old ones kills whatever of their groups is left
+    Q_EMIT collectorsChanged();
 }
 
 Collector *Agent::collector(const QString &name) const

@@ -68,6 +68,8 @@ public:
 
 Q_SIGNALS:
     void reloaded(bool ok);
+    /** The set of collectors was replaced (start, reload): Collector pointers from before are gone. */
+    void collectorsChanged();
     void finished(int exitCode);
 
 private:
