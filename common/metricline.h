@@ -76,4 +76,11 @@ struct ParsedMetric
  */
 RejectReason parseMetricLine(std::string_view line, ParsedMetric &out);
 
+/**
+ * True if `path` is a valid metric path without tags: one or more non-empty nodes separated by '.', none
+ * containing a blank, control byte, ';' or a character rejected by BadName; valid UTF-8 otherwise accepted.
+ * Used for configured prefixes and collector paths, which end up in front of every metric name.
+ */
+bool isValidMetricPath(std::string_view path);
+
 } // namespace Garnet
