@@ -1,3 +1,159 @@
 // SPDX-FileCopyrightText: 2026 The Garnet authors
 // SPDX-License-Identifier: MIT
 #include "cli.h"
+
+#include "agent.h"
+#include "common/names.h"
+#include "logging.h"
+#include "signalwatcher.h"
+#include "testrun.h"
+
+#include <QCommandLineParser>
+#include <QCoreApplication>
+#include <QTextStream>
+
+#include <cstdio>
+
+namespace Garnet {
+
+namespace {
+
+QString versionText()
+{
+    return QStringLiteral("garnet-agent %1 (Qt %2)\n")
+        .arg(QString::fromLatin1(Version.data(), qsizetype(Version.size())), QString::fromLatin1(qVersion()));
+}
+
+void installMessagePattern()
+{
+    if (qEnvironmentVariableIsSet("QT_MESSAGE_PATTERN"))
+        return;
+    // journald adds its own timestamps; elsewhere a time makes logs readable on their own.
+    if (qEnvironmentVariableIsSet("JOURNAL_STREAM"))
+        qSetMessagePattern(QStringLiteral("%{type} %{category}: %{message}"));
+    else
+        qSetMessagePattern(QStringLiteral("%{time yyyy-MM-ddThh:mm:ss.zzz} %{type} %{category}: %{message}"));
+}
+
+void printTo(FILE *stream, const QString &text)
+{
+    const QByteArray bytes = text.toLocal8Bit();
+    std::fwrite(bytes.constData(), 1, std::size_t(bytes.size()), stream);
+    std::fflush(stream);
+}
+
+int checkConfig(const QString &path)
+{
+    const ConfigResult result = loadConfig(path);
+    if (!result.ok()) {
+        printTo(stderr, result.errors.join(QLatin1Char('\n')) + QLatin1Char('\n'));
+        printTo(stderr, QStringLiteral("%1: %2 error(s)\n").arg(path).arg(result.errors.size()));
+        return 1;
+    }
+    const auto &collectors = result.config.collectors;
+    const auto enabled = std::count_if(collectors.begin(), collectors.end(), [](const auto &c) { return c.enabled; });
+    printTo(stdout,
+        QStringLiteral("%1: OK, %2 collector(s) (%3 enabled), %4 output(s)\n")
+            .arg(result.config.file)
+            .arg(collectors.size())
+            .arg(enabled)
+            .arg(std::max<std::size_t>(1, result.config.outputs.size())));
+    return 0;
+}
+
+int runAgent(QCoreApplication &app, const CliOptions &options)
+{
+    SignalWatcher signalWatcher; // first: a SIGTERM during start-up is queued, never fatal
+    Agent agent;
+    if (!agent.start(options.configPath)) {
+        qCCritical(lcAgent) << "not started";
+        return 1;
+    }
+    QObject::connect(&signalWatcher, &SignalWatcher::reloadRequested, &agent, &Agent::reload);
+    QObject::connect(&signalWatcher, &SignalWatcher::terminateRequested, &agent, [&agent](int signal) {
+        qCInfo(lcAgent) << "signal" << signal << "received";
+        agent.shutdown();
+    });
+    QObject::connect(&agent, &Agent::finished, &app, &QCoreApplication::exit);
+    return app.exec();
+}
+
+} // namespace
+
+CliOptions parseCommandLine(const QStringList &arguments)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(
+        QStringLiteral("Garnet metrics agent: runs collectors and ships their metrics to Graphite."));
+    const QCommandLineOption configOption(QStringList { QStringLiteral("c"), QStringLiteral("config") },
+        QStringLiteral("Main configuration file (default %1).").arg(QLatin1String(DefaultConfigPath)),
+        QStringLiteral("FILE"), QLatin1String(DefaultConfigPath));
+    const QCommandLineOption checkOption(
+        QStringLiteral("check-config"), QStringLiteral("Validate the configuration and exit (0 valid, 1 invalid)."));
+    const QCommandLineOption testOption(QStringLiteral("test"),
+        QStringLiteral("Run collector NAME once, print its formatted metrics to stdout and exit with its status."),
+        QStringLiteral("NAME"));
+    const QCommandLineOption systemBusOption(QStringLiteral("system-bus"),
+        QStringLiteral("Publish status on the D-Bus system bus instead of the session bus."));
+    const QCommandLineOption helpOption(
+        QStringList { QStringLiteral("h"), QStringLiteral("help") }, QStringLiteral("Show this help."));
+    const QCommandLineOption versionOption(QStringList { QStringLiteral("V"), QStringLiteral("version") },
+        QStringLiteral("Show the version and the Qt version."));
+    parser.addOptions({ configOption, checkOption, testOption, systemBusOption, helpOption, versionOption });
+
+    CliOptions options;
+    if (!parser.parse(arguments)) {
+        options.action = CliOptions::Action::Error;
+        options.text = parser.errorText();
+        return options;
+    }
+    if (!parser.positionalArguments().isEmpty()) {
+        options.action = CliOptions::Action::Error;
+        options.text = QStringLiteral("unexpected argument '%1'").arg(parser.positionalArguments().constFirst());
+        return options;
+    }
+    options.configPath = parser.value(configOption);
+    options.systemBus = parser.isSet(systemBusOption);
+    if (parser.isSet(helpOption)) {
+        options.action = CliOptions::Action::Help;
+        options.text = parser.helpText();
+    } else if (parser.isSet(versionOption)) {
+        options.action = CliOptions::Action::Version;
+        options.text = versionText();
+    } else if (parser.isSet(checkOption) && parser.isSet(testOption)) {
+        options.action = CliOptions::Action::Error;
+        options.text = QStringLiteral("--check-config and --test cannot be combined");
+    } else if (parser.isSet(checkOption)) {
+        options.action = CliOptions::Action::CheckConfig;
+    } else if (parser.isSet(testOption)) {
+        options.action = CliOptions::Action::TestCollector;
+        options.testCollector = parser.value(testOption);
+    }
+    return options;
+}
+
+int runAgentCli(QCoreApplication &app)
+{
+    app.setApplicationName(QStringLiteral("garnet-agent"));
+    app.setApplicationVersion(QString::fromLatin1(Version.data(), qsizetype(Version.size())));
+    installMessagePattern();
+    const CliOptions options = parseCommandLine(app.arguments());
+    switch (options.action) {
+    case CliOptions::Action::Help:
+    case CliOptions::Action::Version:
+        printTo(stdout, options.text);
+        return 0;
+    case CliOptions::Action::Error:
+        printTo(stderr, QStringLiteral("garnet-agent: %1\nTry 'garnet-agent --help'.\n").arg(options.text));
+        return 2;
+    case CliOptions::Action::CheckConfig:
+        return checkConfig(options.configPath);
+    case CliOptions::Action::TestCollector:
+        return runCollectorOnce(app, options.configPath, options.testCollector);
+    case CliOptions::Action::Run:
+        break;
+    }
+    return runAgent(app, options);
+}
+
+} // namespace Garnet
