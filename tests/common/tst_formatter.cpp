@@ -1,11 +1,229 @@
 // SPDX-FileCopyrightText: 2026 The Garnet authors
 // SPDX-License-Identifier: MIT
+#include "common/formatter.h"
+
 #include <QtTest>
+
+#include <bit>
+#include <cstdlib>
+#include <limits>
+#include <new>
+#include <string>
+
+// Counts heap allocations so the test can prove formatting into a reserved buffer never allocates.
+static std::size_t allocationCount = 0;
+
+void *operator new(std::size_t size)
+{
+    ++allocationCount;
+    if (void *p = std::malloc(size ? size : 1))
+        return p;
+    throw std::bad_alloc();
+}
+void operator delete(void *p) noexcept
+{
+    std::free(p);
+}
+void operator delete(void *p, std::size_t) noexcept
+{
+    std::free(p);
+}
+
+using Garnet::OutputFormat;
+
+Q_DECLARE_METATYPE(Garnet::OutputFormat)
+
+namespace {
+
+std::string_view view(const QByteArray &bytes)
+{
+    return std::string_view(bytes.constData(), std::size_t(bytes.size()));
+}
+
+QByteArray manyTags(int count)
+{
+    QByteArray tags;
+    for (int i = count - 1; i >= 0; --i) // reverse order so sorting has work to do
+        tags += (tags.isEmpty() ? "" : ";") + QByteArray("t") + QByteArray::number(i).rightJustified(2, '0') + "=v";
+    return tags;
+}
+
+} // namespace
+
 class tst_formatter : public QObject
 {
     Q_OBJECT
 private Q_SLOTS:
-    void placeholder() { QSKIP("not written yet"); }
+    void format_data()
+    {
+        QTest::addColumn<OutputFormat>("format");
+        QTest::addColumn<QByteArray>("prefix");
+        QTest::addColumn<QByteArray>("name");
+        QTest::addColumn<QByteArray>("tags");
+        QTest::addColumn<double>("value");
+        QTest::addColumn<qint64>("timestamp");
+        QTest::addColumn<QByteArray>("expected");
+        const auto P = OutputFormat::Plaintext;
+        const auto T = OutputFormat::Tagged;
+        const auto M = OutputFormat::Metrics20;
+        const QByteArray prefix("servers.web01.loadavg");
+        const auto row = [](const char *tag, OutputFormat format, const QByteArray &prefix, const QByteArray &name,
+                             const QByteArray &tags, double value, qint64 timestamp, const QByteArray &expected) {
+            QTest::newRow(tag) << format << prefix << name << tags << value << timestamp << expected;
+        };
+        // plaintext
+        row("plain", P, prefix, "01", "", 0.52, 1764050000, "servers.web01.loadavg.01 0.52 1764050000\n");
+        row("plain integer", P, prefix, "procs", "", 42, 1, "servers.web01.loadavg.procs 42 1\n");
+        row("plain empty prefix", P, "", "a.b", "", 1.5, 7, "a.b 1.5 7\n");
+        row("plain keeps own tags sorted", P, prefix, "01", "z=1;a=2", 1, 2, "servers.web01.loadavg.01;a=2;z=1 1 2\n");
+        row("plain duplicate tag last wins", P, "p", "m", "x=1;y=2;x=3", 1, 2, "p.m;x=3;y=2 1 2\n");
+        row("plain adds no agent tags", P, "p", "m", "", 1, 2, "p.m 1 2\n");
+        row("plain negative", P, "p", "m", "", -3.25, 2, "p.m -3.25 2\n");
+        row("plain negative zero", P, "p", "m", "", -0.0, 2, "p.m -0 2\n");
+        row("plain tiny", P, "p", "m", "", 1e-300, 2, "p.m 1e-300 2\n");
+        row("plain min denormal", P, "p", "m", "", 4.9e-324, 2, "p.m 5e-324 2\n");
+        row("plain huge", P, "p", "m", "", 1.7976931348623157e308, 2, "p.m 1.7976931348623157e+308 2\n");
+        row("plain big integer", P, "p", "m", "", 12345678901234567.0, 2, "p.m 12345678901234568 2\n");
+        row("plain 1e21", P, "p", "m", "", 1e21, 2, "p.m 1e+21 2\n");
+        row("plain shortest round trip", P, "p", "m", "", 0.1 + 0.2, 2, "p.m 0.30000000000000004 2\n");
+        row("plain third", P, "p", "m", "", 1.0 / 3, 2, "p.m 0.3333333333333333 2\n");
+        row("plain zero timestamp", P, "p", "m", "", 0, 0, "p.m 0 0\n");
+        row("plain max timestamp", P, "p", "m", "", 1, Garnet::MaxTimestamp, "p.m 1 253402300799\n");
+        row("plain UTF-8", P, "servers.hôte", "température", "ville=Zürich", 21.5, 2,
+            "servers.hôte.température;ville=Zürich 21.5 2\n");
+        // tagged
+        row("tagged", T, prefix, "01", "", 0.52, 1764050000,
+            "servers.web01.loadavg.01;collector=loadavg;host=web01 0.52 1764050000\n");
+        row("tagged sorts with own tags", T, "p", "m", "zone=eu;app=x", 1, 2,
+            "p.m;app=x;collector=loadavg;host=web01;zone=eu 1 2\n");
+        row("tagged own collector wins", T, "p", "m", "collector=mine", 1, 2, "p.m;collector=mine;host=web01 1 2\n");
+        row("tagged own host wins", T, "p", "m", "host=db01", 1, 2, "p.m;collector=loadavg;host=db01 1 2\n");
+        row("tagged duplicates last wins", T, "p", "m", "host=a;host=b;k=1;k=2", 1, 2,
+            "p.m;collector=loadavg;host=b;k=2 1 2\n");
+        row("tagged empty prefix", T, "", "m", "", 1, 2, "m;collector=loadavg;host=web01 1 2\n");
+        row("tagged byte order", T, "p", "m", "Z=1;_=2;é=3;a=4", 1, 2,
+            "p.m;Z=1;_=2;a=4;collector=loadavg;host=web01;é=3 1 2\n");
+        row("tagged prefix name order", T, "p", "m", "ho=1;hostname=2", 1, 2,
+            "p.m;collector=loadavg;ho=1;host=web01;hostname=2 1 2\n");
+        row("tagged negative", T, "p", "m", "", -1e-5, 2, "p.m;collector=loadavg;host=web01 -1e-05 2\n");
+        // metrics20
+        row("metrics20 defaults", M, prefix, "01", "", 0.52, 1764050000,
+            "servers.web01.loadavg.01;collector=loadavg;host=web01;mtype=gauge;unit=unknown 0.52 1764050000\n");
+        row("metrics20 own unit", M, "p", "m", "unit=B", 1, 2,
+            "p.m;collector=loadavg;host=web01;mtype=gauge;unit=B 1 2\n");
+        row("metrics20 own mtype", M, "p", "m", "mtype=counter", 1, 2,
+            "p.m;collector=loadavg;host=web01;mtype=counter;unit=unknown 1 2\n");
+        row("metrics20 own everything", M, "p", "m", "unit=ms;mtype=rate;host=h;collector=c;what=latency", 1, 2,
+            "p.m;collector=c;host=h;mtype=rate;unit=ms;what=latency 1 2\n");
+        row("metrics20 empty prefix", M, "", "m", "", 1, 2,
+            "m;collector=loadavg;host=web01;mtype=gauge;unit=unknown 1 2\n");
+        row("metrics20 huge", M, "p", "m", "", -1e300, 2,
+            "p.m;collector=loadavg;host=web01;mtype=gauge;unit=unknown -1e+300 2\n");
+        // Graphite's limit plus everything the agent adds still fits.
+        QByteArray all64("p.m");
+        for (int i = 0; i < 64; ++i)
+            all64 += ";t" + QByteArray::number(i).rightJustified(2, '0') + "=v";
+        row("metrics20 64 tags", M, "p", "m", manyTags(64), 1, 2,
+            "p.m;collector=loadavg;host=web01;mtype=gauge;" + all64.mid(4) + ";unit=unknown 1 2\n");
+    }
+    void format()
+    {
+        QFETCH(OutputFormat, format);
+        QFETCH(QByteArray, prefix);
+        QFETCH(QByteArray, name);
+        QFETCH(QByteArray, tags);
+        QFETCH(double, value);
+        QFETCH(qint64, timestamp);
+        QFETCH(QByteArray, expected);
+        Garnet::ParsedMetric metric;
+        metric.name = view(name);
+        metric.tags = view(tags);
+        metric.value = value;
+        const Garnet::MetricOrigin origin { view(prefix), "loadavg", "web01" };
+        std::string out = "previous\n";
+        Garnet::appendFormattedMetric(out, format, origin, metric, timestamp);
+        QCOMPARE(QByteArray::fromStdString(out), "previous\n" + expected);
+    }
+
+    /** The formatted line must parse back to what went in: the formatter never produces what the parser rejects. */
+    void roundTrip_data()
+    {
+        QTest::addColumn<QByteArray>("line");
+        QTest::newRow("plain") << QByteArray("a.b 0.52 1764050000");
+        QTest::newRow("tags") << QByteArray("a.b;unit=B;dev=sda -1e-300 0");
+        QTest::newRow("value with plus") << QByteArray("x +7.25e10 1");
+        QTest::newRow("underflow") << QByteArray("x -1e-400 1");
+        QTest::newRow("max") << QByteArray("x 1.7976931348623157e308 253402300799");
+    }
+    void roundTrip()
+    {
+        QFETCH(QByteArray, line);
+        Garnet::ParsedMetric in;
+        QCOMPARE(int(Garnet::parseMetricLine(view(line), in)), int(Garnet::RejectReason::None));
+        for (const OutputFormat format : { OutputFormat::Plaintext, OutputFormat::Tagged, OutputFormat::Metrics20 }) {
+            std::string out;
+            Garnet::appendFormattedMetric(out, format, { "servers.h", "c", "h" }, in, in.timestamp.value_or(5));
+            QVERIFY(out.ends_with('\n'));
+            out.pop_back();
+            Garnet::ParsedMetric back;
+            QCOMPARE(int(Garnet::parseMetricLine(out, back)), int(Garnet::RejectReason::None));
+            QCOMPARE(QByteArray(back.name.data(), qsizetype(back.name.size())),
+                "servers.h." + QByteArray(in.name.data(), qsizetype(in.name.size())));
+            QCOMPARE(std::bit_cast<quint64>(back.value), std::bit_cast<quint64>(in.value));
+            QCOMPARE(back.timestamp.value_or(-1), in.timestamp.value_or(5));
+        }
+    }
+
+    void neverAllocatesWithCapacity()
+    {
+        {
+            const std::size_t before = allocationCount; // the counter is live
+            int *volatile probe = new int(1); // volatile: the pair must not be elided
+            delete probe;
+            QCOMPARE(allocationCount, before + 1);
+        }
+        const QByteArray tags = manyTags(64);
+        Garnet::ParsedMetric metric;
+        metric.name = "some.metric.name";
+        metric.tags = view(tags);
+        metric.value = -1.2345678901234567e-200;
+        std::string out;
+        out.reserve(64 * 1024);
+        for (const OutputFormat format : { OutputFormat::Plaintext, OutputFormat::Tagged, OutputFormat::Metrics20 }) {
+            const std::size_t before = allocationCount;
+            for (int i = 0; i < 20; ++i)
+                Garnet::appendFormattedMetric(
+                    out, format, { "servers.web01.collector", "collector", "web01" }, metric, Garnet::MaxTimestamp);
+            QCOMPARE(allocationCount, before);
+        }
+    }
+
+    void formatNames_data()
+    {
+        QTest::addColumn<QByteArray>("name");
+        QTest::addColumn<bool>("valid");
+        QTest::addColumn<OutputFormat>("format");
+        QTest::newRow("plaintext") << QByteArray("plaintext") << true << OutputFormat::Plaintext;
+        QTest::newRow("tagged") << QByteArray("tagged") << true << OutputFormat::Tagged;
+        QTest::newRow("metrics20") << QByteArray("metrics20") << true << OutputFormat::Metrics20;
+        QTest::newRow("upper case") << QByteArray("Plaintext") << false << OutputFormat::Plaintext;
+        QTest::newRow("empty") << QByteArray("") << false << OutputFormat::Plaintext;
+        QTest::newRow("space") << QByteArray("tagged ") << false << OutputFormat::Plaintext;
+        QTest::newRow("metrics2.0") << QByteArray("metrics2.0") << false << OutputFormat::Plaintext;
+    }
+    void formatNames()
+    {
+        QFETCH(QByteArray, name);
+        QFETCH(bool, valid);
+        QFETCH(OutputFormat, format);
+        const auto parsed = Garnet::outputFormatFromString(view(name));
+        QCOMPARE(parsed.has_value(), valid);
+        if (valid) {
+            QCOMPARE(*parsed, format);
+            QCOMPARE(QByteArray(Garnet::outputFormatName(format).data()), name);
+        }
+    }
 };
+
 QTEST_GUILESS_MAIN(tst_formatter)
 #include "tst_formatter.moc"

@@ -271,6 +271,12 @@ private Q_SLOTS:
 
     void neverAllocates()
     {
+        {
+            const std::size_t before = allocationCount; // the counter is live
+            int *volatile probe = new int(1); // volatile: the pair must not be elided
+            delete probe;
+            QCOMPARE(allocationCount, before + 1);
+        }
         const QByteArray lines[] = { "a.b;x=1;y=2 1.5 1700000000", "a..b 1", "a 1e-400", "a nan", "",
             QByteArray(Garnet::MaxLineLength + 1, 'x'), manyTags(65) + " 1" };
         Garnet::ParsedMetric metric;
