@@ -90,6 +90,8 @@ void Pipeline::acceptMetric(const RunContext &run, const ParsedMetric &metric, q
     for (FormatBuffer &buffer : m_buffers)
         appendFormattedMetric(buffer.text, buffer.format, origin, metric, timestamp);
     ++m_pendingLines;
+    if (m_valueObserver)
+        m_valueObserver->observeValue(view(run.collector), metric, timestamp);
     if (!m_buffers.empty() && m_buffers.front().text.size() >= FlushThresholdBytes)
         flushFormatted();
 }

@@ -15,6 +15,15 @@ namespace Garnet {
 
 class Output;
 
+/** Sees every accepted metric (the D-Bus status keeps recent values). Called on the hot path: must be cheap. */
+class ValueObserver
+{
+public:
+    virtual ~ValueObserver() = default;
+    /** metric: views into the line being parsed; timestamp: the one sent (Unix seconds). */
+    virtual void observeValue(std::string_view collector, const ParsedMetric &metric, qint64 timestamp) = 0;
+};
+
 struct PipelineCounters
 {
     qint64 received = 0; ///< every line seen, valid or not
@@ -48,6 +57,8 @@ public:
     void ingestMetric(const RunContext &run, std::string_view name, double value, qint64 timestamp);
 
     const PipelineCounters &counters() const { return m_counters; }
+    /** Also hand every accepted metric to observer (not owned; nullptr to stop). */
+    void setValueObserver(ValueObserver *observer) { m_valueObserver = observer; }
 
 Q_SIGNALS:
     void congestionChanged(bool congested);
@@ -71,6 +82,7 @@ private:
     std::vector<FormatBuffer> m_buffers; ///< one per distinct format among the outputs
     qint64 m_pendingLines = 0; ///< formatted into m_buffers, not yet enqueued
     PipelineCounters m_counters;
+    ValueObserver *m_valueObserver = nullptr;
     bool m_congested = false;
     qint64 m_lastRejectLogMs = 0;
     qint64 m_rejectsSinceLog = 0;
