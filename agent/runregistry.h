@@ -13,9 +13,11 @@ namespace Garnet {
 
 /**
  * Maps the pids of collector runs to their RunContext, and attributes a socket peer to a run by
- * walking the peer's parent chain in /proc (so a collector's children are attributed too).
+ * walking the peer's parent chain in /proc (so a collector's children are attributed too). A process
+ * whose chain leads nowhere (an orphaned grandchild, reparented to init) is still attributed through
+ * its process group: every run leads its own group, whose id is the run's pid.
  * Finished runs stay resolvable for a short grace period: a collector often exits before the agent
- * has accepted its connection.
+ * has accepted its connection. Expired entries are pruned lazily, on the next start or finish.
  */
 class RunRegistry
 {
@@ -26,18 +28,22 @@ public:
     RunContextPtr resolve(pid_t pid) const;
     /** Parent pid from /proc/PID/stat, or 0 if unknown. Exposed for tests. */
     static pid_t parentOf(pid_t pid);
+    /** Process group id from /proc/PID/stat, or 0 if unknown. */
+    static pid_t groupOf(pid_t pid);
 
     void setGracePeriod(std::chrono::milliseconds grace) { m_grace = grace; }
+    std::size_t size() const { return m_runs.size(); } ///< entries held, expired ones included until pruned
 
 private:
     struct Entry
     {
         RunContextPtr run;
-        std::chrono::steady_clock::time_point finishedAt{}; ///< zero while running
+        std::chrono::steady_clock::time_point finishedAt {}; ///< zero while running
     };
+    RunContextPtr lookup(pid_t pid, std::chrono::steady_clock::time_point now) const;
     void prune();
     std::unordered_map<pid_t, Entry> m_runs;
-    std::chrono::milliseconds m_grace{5000};
+    std::chrono::milliseconds m_grace { 5000 };
 };
 
 } // namespace Garnet
