@@ -15,4 +15,6 @@ inline constexpr char EnvSocket[] = "GARNET_SOCKET";
 inline constexpr char EnvCollector[] = "GARNET_COLLECTOR";
 inline constexpr char EnvInterval[] = "GARNET_INTERVAL";
 inline constexpr std::string_view UnattributedCollector = "unattributed";
+/** Collector name and path node of the agent's own metrics ({prefix}.garnet.*): reserved for collectors. */
+inline constexpr std::string_view SelfMetricsName = "garnet";
 } // namespace Garnet
