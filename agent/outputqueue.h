@@ -13,16 +13,24 @@ namespace Garnet {
 /**
  * A bounded FIFO of formatted metric lines, kept as a few large byte chunks (no per-line allocation).
  * Capacity is counted in lines; when full, the oldest lines are dropped and counted.
+ * Every block pushed is whole '\n'-terminated lines, and a block is never split across chunks, so a
+ * chunk always starts and ends on a line boundary.
  * Pure data structure: no I/O, no Qt event loop.
  */
 class OutputQueue
 {
 public:
+    /** A chunk is closed for appending once it holds this many bytes. */
+    static constexpr std::size_t ChunkBytes = 256 * 1024;
+
     explicit OutputQueue(qint64 capacityLines);
 
-    /** Append lineCount '\n'-terminated lines; returns how many old lines were dropped to make room. */
+    /**
+     * Append lineCount '\n'-terminated lines; returns how many lines were dropped to make room: the oldest
+     * queued lines first and, when the block alone exceeds the capacity, its own first lines.
+     */
     qint64 push(std::string_view lines, qint64 lineCount);
-    /** Put lines back at the front (replay after a disconnect); may drop from the front if over capacity. */
+    /** Put lines back at the front (replay after a disconnect); drops from the front if over capacity. */
     qint64 pushFront(std::string_view lines, qint64 lineCount);
 
     /** The next contiguous bytes to write (whole lines only), at most maxBytes unless one line is longer. */
@@ -33,9 +41,11 @@ public:
     qint64 size() const { return m_lines; } ///< lines queued
     std::size_t bytes() const { return m_bytes; }
     qint64 capacity() const { return m_capacity; }
-    void setCapacity(qint64 capacityLines); ///< shrinking drops oldest (returned by the next push as usual)
+    /** Capacities below 1 become 1. Shrinking drops the oldest lines at once; returns how many. */
+    qint64 setCapacity(qint64 capacityLines);
     bool isFull() const { return m_lines >= m_capacity; }
     bool isEmpty() const { return m_lines == 0; }
+    void clear();
 
 private:
     struct Chunk
@@ -43,10 +53,13 @@ private:
         std::string data;
         std::size_t offset = 0; ///< bytes of data already consumed/dropped
         qint64 lines = 0; ///< lines still in data[offset..]
+        std::size_t size() const { return data.size() - offset; }
     };
     qint64 dropOldest(qint64 lines);
+    void popFrontChunk();
 
     std::deque<Chunk> m_chunks;
+    std::string m_spare; ///< storage of the last emptied chunk, reused to avoid reallocating
     qint64 m_capacity;
     qint64 m_lines = 0;
     std::size_t m_bytes = 0;
