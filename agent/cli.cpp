@@ -4,12 +4,15 @@
 
 #include "agent.h"
 #include "common/names.h"
+#include "dbusservice.h"
 #include "logging.h"
 #include "signalwatcher.h"
 #include "testrun.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
+#include <QDBusConnection>
+#include <QDBusError>
 #include <QTextStream>
 
 #include <cstdio>
@@ -65,6 +68,26 @@ int runAgent(QCoreApplication &app, const CliOptions &options)
 {
     SignalWatcher signalWatcher; // first: a SIGTERM during start-up is queued, never fatal
     Agent agent;
+    // D-Bus before anything runs: a second agent on the same bus fails here, with nothing to undo.
+    AgentDBusService dbus(agent);
+    const QString busName = options.systemBus ? QStringLiteral("system") : QStringLiteral("session");
+    QDBusConnection bus = options.systemBus ? QDBusConnection::systemBus() : QDBusConnection::sessionBus();
+    QString dbusError;
+    if (!bus.isConnected()) {
+        if (options.systemBus) {
+            qCCritical(lcAgent).noquote() << "cannot connect to the D-Bus system bus:" << bus.lastError().message();
+            return 1;
+        }
+        // A headless server often has no session bus: collecting matters more than status.
+        qCWarning(lcAgent).noquote() << "no D-Bus session bus:" << bus.lastError().message()
+                                     << "- running without status and control over D-Bus";
+    } else if (!dbus.start(bus, &dbusError)) {
+        qCCritical(lcAgent).noquote() << dbusError;
+        return 1;
+    } else {
+        qCInfo(lcAgent).noquote() << "status published as" << QLatin1String(DBusService) << "on the D-Bus" << busName
+                                  << "bus";
+    }
     if (!agent.start(options.configPath)) {
         qCCritical(lcAgent) << "not started";
         return 1;
