@@ -4,19 +4,110 @@
 
 #include <array>
 #include <charconv>
+#include <cmath>
+#include <cstring>
 
 namespace Garnet {
 
 namespace {
 
+/** Trivial (unlike string_view) so the array below costs nothing to create for every line. */
 struct Tag
 {
-    std::string_view name;
-    std::string_view value;
+    const char *name;
+    std::size_t nameSize;
+    const char *value;
+    std::size_t valueSize;
+    std::string_view nameView() const { return { name, nameSize }; }
+    std::string_view valueView() const { return { value, valueSize }; }
 };
 
 /** The collector's tags plus up to four the agent adds (collector, host, unit, mtype). */
 constexpr std::size_t MaxFormattedTags = MaxTags + 4;
+
+/** Room for ";unit=unknown;mtype=gauge;collector=;host=", the value, the timestamp and separators. */
+constexpr std::size_t FixedPartBound = 128;
+
+/** Writes into space sized beforehand: one capacity check per line instead of one per piece. */
+class Writer
+{
+public:
+    explicit Writer(char *position)
+        : m_position(position)
+    { }
+    char *position() const { return m_position; }
+    void put(char c) { *m_position++ = c; }
+    void put(std::string_view text)
+    {
+        std::memcpy(m_position, text.data(), text.size());
+        m_position += text.size();
+    }
+    void putInteger(std::int64_t number) { m_position = std::to_chars(m_position, m_position + 20, number).ptr; }
+    void putValue(double value);
+
+private:
+    bool putFixedIfShortest(double value);
+    char *m_position;
+};
+
+constexpr std::array<double, 10> PowersOfTen = { 1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9 };
+constexpr double ExactIntegerLimit = 9007199254740992.0; // 2^53
+
+/**
+ * Exactly what std::to_chars(double) writes (shortest round trip; fixed notation unless scientific is strictly
+ * shorter), but values with few decimals, which collectors send most, avoid the general algorithm.
+ */
+void Writer::putValue(double value)
+{
+    if (!putFixedIfShortest(value))
+        m_position = std::to_chars(m_position, m_position + 32, value).ptr;
+}
+
+/**
+ * Finds the fewest decimals k for which round(value * 10^k) / 10^k gives back exactly `value`: that decimal is the
+ * shortest round-trip representation (the division is correctly rounded, as parsing is). Writes it if fixed
+ * notation is what to_chars would choose.
+ */
+bool Writer::putFixedIfShortest(double value)
+{
+    if (value == 0 && std::signbit(value))
+        return false;
+    const double magnitude = std::fabs(value);
+    for (std::size_t decimals = 0; decimals < PowersOfTen.size(); ++decimals) {
+        const double scaled = std::round(magnitude * PowersOfTen[decimals]);
+        if (!(scaled < ExactIntegerLimit))
+            return false; // too many digits for this shortcut (or not finite)
+        if (scaled / PowersOfTen[decimals] != magnitude)
+            continue;
+        char digits[20];
+        const char *digitsEnd = std::to_chars(digits, digits + sizeof digits, std::int64_t(scaled)).ptr;
+        const std::size_t count = std::size_t(digitsEnd - digits);
+        std::size_t significant = count;
+        while (significant > 1 && digits[significant - 1] == '0')
+            --significant; // only whole numbers can have trailing zeros here
+        // Fixed: integer digits (at least "0"), '.', decimals. Scientific: d[.ddd]e±XX (|exponent| < 100 here).
+        const std::size_t integerDigits = count > decimals ? count - decimals : 1;
+        const std::size_t fixedLength = integerDigits + (decimals ? decimals + 1 : 0);
+        const std::size_t scientificLength = significant + (significant > 1 ? 1 : 0) + 4;
+        if (fixedLength > scientificLength)
+            return false;
+        if (value < 0)
+            put('-');
+        if (count > decimals) {
+            put(std::string_view(digits, count - decimals));
+        } else {
+            put('0');
+        }
+        if (decimals) {
+            put('.');
+            for (std::size_t zeros = count; zeros < decimals; ++zeros)
+                put('0');
+            put(std::string_view(digitsEnd - std::min(count, decimals), std::min(count, decimals)));
+        }
+        return true;
+    }
+    return false;
+}
 
 class TagList
 {
@@ -24,7 +115,7 @@ public:
     void add(std::string_view name, std::string_view value)
     {
         if (!value.empty() && m_size < m_tags.size()) // "host=" would make carbon reject the line
-            m_tags[m_size++] = Tag { name, value };
+            m_tags[m_size++] = Tag { name.data(), name.size(), value.data(), value.size() };
     }
 
     /** Add the raw "a=b;c=d" part of a metric; malformed segments (not produced by the parser) are skipped. */
@@ -50,26 +141,26 @@ public:
         for (std::size_t i = 1; i < m_size; ++i) {
             const Tag tag = m_tags[i];
             std::size_t j = i;
-            for (; j > 0 && tag.name < m_tags[j - 1].name; --j)
+            for (; j > 0 && tag.nameView() < m_tags[j - 1].nameView(); --j)
                 m_tags[j] = m_tags[j - 1];
             m_tags[j] = tag;
         }
         std::size_t kept = 0;
         for (std::size_t i = 0; i < m_size; ++i) {
-            if (i + 1 < m_size && m_tags[i + 1].name == m_tags[i].name)
+            if (i + 1 < m_size && m_tags[i + 1].nameView() == m_tags[i].nameView())
                 continue; // a later one with the same name follows
             m_tags[kept++] = m_tags[i];
         }
         m_size = kept;
     }
 
-    void appendTo(std::string &out) const
+    void writeTo(Writer &out) const
     {
         for (std::size_t i = 0; i < m_size; ++i) {
-            out += ';';
-            out += m_tags[i].name;
-            out += '=';
-            out += m_tags[i].value;
+            out.put(';');
+            out.put(m_tags[i].nameView());
+            out.put('=');
+            out.put(m_tags[i].valueView());
         }
     }
 
@@ -77,13 +168,6 @@ private:
     std::array<Tag, MaxFormattedTags> m_tags;
     std::size_t m_size = 0;
 };
-
-template<typename Number> void appendNumber(std::string &out, Number number)
-{
-    char buffer[32]; // shortest round-trip double needs at most 24 characters
-    const auto result = std::to_chars(buffer, buffer + sizeof buffer, number);
-    out.append(buffer, result.ptr);
-}
 
 } // namespace
 
@@ -112,30 +196,38 @@ std::string_view outputFormatName(OutputFormat format)
 void appendFormattedMetric(std::string &out, OutputFormat format, const MetricOrigin &origin,
     const ParsedMetric &metric, std::int64_t timestamp)
 {
+    // Rewritten tags are never longer than the raw ones plus a ';'; the rest is bounded by FixedPartBound.
+    const std::size_t start = out.size();
+    out.resize(start + origin.pathPrefix.size() + metric.name.size() + metric.tags.size() + origin.collector.size()
+        + origin.host.size() + FixedPartBound);
+    Writer writer(out.data() + start);
     if (!origin.pathPrefix.empty()) {
-        out += origin.pathPrefix;
-        out += '.';
+        writer.put(origin.pathPrefix);
+        writer.put('.');
     }
-    out += metric.name;
+    writer.put(metric.name);
 
-    TagList tags;
-    if (format == OutputFormat::Metrics20) {
-        tags.add("unit", "unknown");
-        tags.add("mtype", "gauge");
+    if (format != OutputFormat::Plaintext || !metric.tags.empty()) {
+        TagList tags;
+        if (format == OutputFormat::Metrics20) {
+            tags.add("unit", "unknown");
+            tags.add("mtype", "gauge");
+        }
+        if (format != OutputFormat::Plaintext) {
+            tags.add("collector", origin.collector);
+            tags.add("host", origin.host);
+        }
+        tags.addRaw(metric.tags);
+        tags.sortAndDeduplicate();
+        tags.writeTo(writer);
     }
-    if (format != OutputFormat::Plaintext) {
-        tags.add("collector", origin.collector);
-        tags.add("host", origin.host);
-    }
-    tags.addRaw(metric.tags);
-    tags.sortAndDeduplicate();
-    tags.appendTo(out);
 
-    out += ' ';
-    appendNumber(out, metric.value);
-    out += ' ';
-    appendNumber(out, timestamp);
-    out += '\n';
+    writer.put(' ');
+    writer.putValue(metric.value);
+    writer.put(' ');
+    writer.putInteger(timestamp);
+    writer.put('\n');
+    out.resize(std::size_t(writer.position() - out.data()));
 }
 
 } // namespace Garnet

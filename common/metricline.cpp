@@ -2,17 +2,22 @@
 // SPDX-License-Identifier: MIT
 #include "metricline.h"
 
+#include <algorithm>
+#include <array>
+#include <bit>
 #include <charconv>
 #include <cmath>
+#include <cstring>
 #include <limits>
 
 namespace Garnet {
 
 namespace {
 
+/** Only valid after hasValidEncoding(): then the sole bytes <= ' ' are the field separators, space and TAB. */
 constexpr bool isBlank(char c)
 {
-    return c == ' ' || c == '\t';
+    return static_cast<unsigned char>(c) <= ' ';
 }
 
 constexpr bool isContinuation(unsigned char c)
@@ -26,6 +31,19 @@ bool hasValidEncoding(std::string_view line)
     const auto *p = reinterpret_cast<const unsigned char *>(line.data());
     const auto *const end = p + line.size();
     while (p != end) {
+        // Fast path: eight printable ASCII bytes at a time (no high bit, nothing below 0x20, no DEL).
+        constexpr std::uint64_t Ones = 0x0101010101010101u, HighBits = 0x8080808080808080u;
+        while (end - p >= 8) {
+            std::uint64_t word;
+            std::memcpy(&word, p, sizeof word);
+            const std::uint64_t belowSpace = (word - 0x20 * Ones) & ~word & HighBits;
+            const std::uint64_t del = ((word ^ 0x7F * Ones) - Ones) & ~(word ^ 0x7F * Ones) & HighBits;
+            if ((word & HighBits) | belowSpace | del)
+                break; // let the byte loop below look at this word (a TAB is fine, anything else decides)
+            p += 8;
+        }
+        if (p == end)
+            break;
         const unsigned char c = *p;
         if (c < 0x80) {
             if ((c < 0x20 && c != '\t') || c == 0x7F)
@@ -69,10 +87,16 @@ bool hasValidEncoding(std::string_view line)
 }
 
 /** Characters Graphite cannot store or query unescaped in a path (see metricline.h). */
+constexpr auto ForbiddenPathChars = [] {
+    std::array<bool, 256> table {};
+    for (const char c : std::string_view("(){}[],='\"\\/*?"))
+        table[static_cast<unsigned char>(c)] = true;
+    return table;
+}();
+
 constexpr bool isForbiddenPathChar(char c)
 {
-    constexpr std::string_view Forbidden = "(){}[],='\"\\/*?";
-    return Forbidden.find(c) != std::string_view::npos;
+    return ForbiddenPathChars[static_cast<unsigned char>(c)];
 }
 
 /** Path checks after encoding has been validated: non-empty nodes, no forbidden characters. */
@@ -102,7 +126,9 @@ RejectReason checkTags(std::string_view tags)
             return RejectReason::BadTag; // empty segment, no '=', empty name or empty value
         const std::string_view tagName = tag.substr(0, equals);
         const std::string_view tagValue = tag.substr(equals + 1);
-        if (tagName.find_first_of("!^") != std::string_view::npos || tagName == "name" || tagValue.front() == '~')
+        const bool badTagNameChar
+            = std::any_of(tagName.begin(), tagName.end(), [](char c) { return c == '!' || c == '^'; });
+        if (badTagNameChar || tagName == "name" || tagValue.front() == '~')
             return RejectReason::BadTag;
         if (semicolon == std::string_view::npos)
             return RejectReason::None;
@@ -179,15 +205,34 @@ RejectReason parseTimestamp(std::string_view field, std::optional<std::int64_t> 
     return RejectReason::None;
 }
 
+/** Index of the first blank at or after `from`, or size(); eight bytes at a time (see isBlank). */
+std::size_t findBlank(std::string_view text, std::size_t from)
+{
+    constexpr std::uint64_t Ones = 0x0101010101010101u, HighBits = 0x8080808080808080u;
+    while (text.size() - from >= 8) {
+        std::uint64_t word;
+        std::memcpy(&word, text.data() + from, sizeof word);
+        // Marks bytes <= 0x20; borrows only run upwards, so the lowest mark is exact (little-endian: first byte).
+        const std::uint64_t blanks = (word - 0x21 * Ones) & ~word & HighBits;
+        if (blanks) {
+            if constexpr (std::endian::native == std::endian::little)
+                return from + std::size_t(std::countr_zero(blanks)) / 8;
+            break;
+        }
+        from += 8;
+    }
+    while (from < text.size() && !isBlank(text[from]))
+        ++from;
+    return from;
+}
+
 /** Next blank-separated field of `rest`, which is advanced past it; empty at the end. */
 std::string_view nextField(std::string_view &rest)
 {
     std::size_t begin = 0;
     while (begin < rest.size() && isBlank(rest[begin]))
         ++begin;
-    std::size_t end = begin;
-    while (end < rest.size() && !isBlank(rest[end]))
-        ++end;
+    const std::size_t end = findBlank(rest, begin);
     const std::string_view field = rest.substr(begin, end - begin);
     rest.remove_prefix(end);
     return field;

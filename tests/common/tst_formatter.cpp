@@ -5,10 +5,13 @@
 #include <QtTest>
 
 #include <bit>
+#include <charconv>
+#include <cmath>
 #include <cstdlib>
 #include <limits>
 #include <new>
 #include <string>
+#include <vector>
 
 // Counts heap allocations so the test can prove formatting into a reserved buffer never allocates.
 static std::size_t allocationCount = 0;
@@ -171,6 +174,40 @@ private Q_SLOTS:
                 "servers.h." + QByteArray(in.name.data(), qsizetype(in.name.size())));
             QCOMPARE(std::bit_cast<quint64>(back.value), std::bit_cast<quint64>(in.value));
             QCOMPARE(back.timestamp.value_or(-1), in.timestamp.value_or(5));
+        }
+    }
+
+    /** Values with few decimals take a faster path that must write exactly what std::to_chars(double) writes. */
+    void valueMatchesToChars()
+    {
+        std::vector<double> values = { 0.0, -0.0, 1, -1, 7, 10, 99, 100, 1000, 10000, 100000, -100000, 120000, 1200000,
+            1e6, 1.5e6, 1e7, 123456789, 1e15, 9e15, 9007199254740991.0, 9007199254740992.0, -9007199254740991.0, 1e16,
+            1e17, 0.5, 12.25, 1e-7, 0.1, 0.2, 0.1 + 0.2, 1.0 / 3, 0.0001, 0.00052, 0.001, 0.0052, 123.456, 1e-9,
+            1.5e-10, 123456789.5, 9007199254740.5, 0.30000000000000004, 5e-324, 2.2250738585072014e-308, 1e300, -0.52,
+            -1e-5, 99.99, 1e21, 1.7976931348623157e308 };
+        std::uint64_t state = 42;
+        for (int i = 0; i < 20000; ++i) {
+            state = state * 6364136223846793005u + 1442695040888963407u;
+            const auto r = std::int64_t(state >> 11) >> (state % 53); // integers of every magnitude and both signs
+            values.push_back(double(r));
+            values.push_back(double(r / 1000 * 1000));
+            // decimals: what collectors print, including ones too long for the shortcut
+            values.push_back(double(r % 100000000) / std::pow(10.0, double(state % 13)));
+            values.push_back(-double(r % 1000) / std::pow(10.0, double(state % 7)));
+            // arbitrary bit patterns (finite ones)
+            const double arbitrary = std::bit_cast<double>(state);
+            if (std::isfinite(arbitrary))
+                values.push_back(arbitrary);
+        }
+        for (const double value : values) {
+            Garnet::ParsedMetric metric;
+            metric.name = "m";
+            metric.value = value;
+            std::string out;
+            Garnet::appendFormattedMetric(out, OutputFormat::Plaintext, {}, metric, 1);
+            char expected[64];
+            const auto end = std::to_chars(expected, expected + sizeof expected, value).ptr;
+            QCOMPARE(QByteArray::fromStdString(out), "m " + QByteArray(expected, end - expected) + " 1\n");
         }
     }
 

@@ -228,6 +228,11 @@ private Q_SLOTS:
         row("min denormal", "a 4.9e-324", "a", "", 4.9e-324, none);
         row("UTF-8 name", "température.salle 21.5", "température.salle", "", 21.5, none);
         row("CJK and emoji", "温度.📈 1", "温度.📈", "", 1, none);
+        // Fields that end on the 8-byte steps of the blank search, next to multi-byte characters.
+        row("name of 8 bytes", "abcdefgh 1", "abcdefgh", "", 1, none);
+        row("name of 16 bytes then tab", "abcdefghijklmnop\t2", "abcdefghijklmnop", "", 2, none);
+        row("UTF-8 name of 8 bytes", "αβγδ 3", "αβγδ", "", 3, none);
+        row("UTF-8 before blanks", "xé;k=é\t 4 5", "xé", "k=é", 4, 5);
         row("punctuation", "a-b_c:d#e@f%g+h 1", "a-b_c:d#e@f%g+h", "", 1, none);
         row("tags", "disk.sda;dev=sda;unit=B 42 1700000000", "disk.sda", "dev=sda;unit=B", 42, 1700000000);
         row("tag value with equals", "a;k=v=w 1", "a", "k=v=w", 1, none);
