@@ -1,3 +1,394 @@
 // SPDX-FileCopyrightText: 2026 The Garnet authors
 // SPDX-License-Identifier: MIT
 #include "collector.h"
+
+#include "linesink.h"
+#include "logging.h"
+#include "runregistry.h"
+#include "schedule.h"
+
+#include <QTimer>
+
+#include <algorithm>
+#include <cerrno>
+#include <csignal>
+#include <unistd.h>
+
+namespace Garnet {
+
+namespace {
+
+/** QTimer counts in int milliseconds: a longer wait is cut into pieces (onTick re-arms when early). */
+constexpr qint64 MaxTimerDelayMs = 24 * 3600 * 1000;
+
+} // namespace
+
+QString collectorStateName(CollectorState state)
+{
+    switch (state) {
+    case CollectorState::Ok:
+        return QStringLiteral("ok");
+    case CollectorState::Failing:
+        return QStringLiteral("failing");
+    case CollectorState::TimedOut:
+        return QStringLiteral("timed-out");
+    case CollectorState::Disabled:
+        return QStringLiteral("disabled");
+    case CollectorState::Running:
+        return QStringLiteral("running");
+    }
+    return QStringLiteral("unknown");
+}
+
+Collector::Collector(const CollectorConfig &config, const CollectorEnvironment &env, LineSink &sink,
+    RunRegistry &registry, QObject *parent)
+    : QObject(parent)
+    , m_config(config)
+    , m_env(env)
+    , m_sink(sink)
+    , m_registry(registry)
+    , m_tickTimer(new QTimer(this))
+    , m_timeoutTimer(new QTimer(this))
+    , m_enabled(config.enabled)
+    , m_diagnostics(&collectorCategory(config.name))
+{
+    if (m_config.interval.count() < 1)
+        m_config.interval = std::chrono::milliseconds(1000); // the config loader rejects this; never spin
+    for (QTimer *timer : { m_tickTimer, m_timeoutTimer }) {
+        timer->setTimerType(Qt::PreciseTimer);
+        timer->setSingleShot(true);
+    }
+    connect(m_tickTimer, &QTimer::timeout, this, &Collector::onTick);
+    connect(m_timeoutTimer, &QTimer::timeout, this, &Collector::onTimeout);
+    if (m_config.mode == CollectorMode::Stdout && m_config.dialect != Dialect::Graphite)
+        qCWarning(lcScheduler).noquote().nospace()
+            << "collector " << m_config.name
+            << ": dialects are not implemented yet; stdout is read as Graphite plaintext";
+    m_reportedState = state();
+}
+
+Collector::~Collector()
+{
+    m_tickTimer->stop();
+    m_timeoutTimer->stop();
+    for (pid_t group : m_doomedGroups)
+        signalGroup(group, SIGKILL);
+    if (m_process) {
+        disconnect(m_process, nullptr, this, nullptr);
+        if (m_pid > 0)
+            signalGroup(m_pid, SIGKILL);
+        else
+            m_process->kill();
+        m_process->waitForFinished(2000); // reaps it: no zombie left behind
+        if (m_pid > 0)
+            m_registry.runFinished(m_pid);
+        delete m_process;
+    }
+}
+
+CollectorState Collector::state() const
+{
+    if (m_process)
+        return CollectorState::Running;
+    if (!m_enabled)
+        return CollectorState::Disabled;
+    return m_verdict;
+}
+
+void Collector::start()
+{
+    m_started = true;
+    if (m_enabled)
+        armTimer(QDateTime::currentMSecsSinceEpoch());
+}
+
+void Collector::stop()
+{
+    m_started = false;
+    m_tickTimer->stop();
+    m_stats.nextRun = QDateTime();
+    if (m_process) {
+        m_interrupted = true;
+        m_timeoutTimer->stop();
+        qCInfo(lcScheduler).noquote().nospace()
+            << "collector " << m_config.name << ": stopping the running process group";
+        terminateGroup(m_pid);
+    }
+}
+
+void Collector::setEnabled(bool enabled)
+{
+    if (enabled == m_enabled)
+        return;
+    m_enabled = enabled;
+    qCInfo(lcScheduler).noquote().nospace() << "collector " << m_config.name << (enabled ? ": enabled" : ": disabled");
+    if (!enabled) {
+        m_tickTimer->stop();
+        m_stats.nextRun = QDateTime();
+    } else if (m_started) {
+        armTimer(QDateTime::currentMSecsSinceEpoch());
+    }
+    updateState();
+}
+
+bool Collector::runNow()
+{
+    if (m_process) {
+        ++m_stats.skipped;
+        qCInfo(lcScheduler).noquote().nospace()
+            << "collector " << m_config.name << ": run requested while one is running; skipped";
+        return false;
+    }
+    startRun(QDateTime::currentMSecsSinceEpoch());
+    return true;
+}
+
+void Collector::armTimer(qint64 nowMs)
+{
+    m_nextTickMs = nextAlignedTick(nowMs, m_config.interval.count());
+    m_stats.nextRun = QDateTime::fromMSecsSinceEpoch(m_nextTickMs);
+    m_tickTimer->start(std::chrono::milliseconds(std::min<qint64>(m_nextTickMs - nowMs, MaxTimerDelayMs)));
+}
+
+void Collector::onTick()
+{
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    const qint64 interval = m_config.interval.count();
+    if (now < m_nextTickMs) {
+        // Early: a long wait cut into pieces, the wall clock stepped back, or it drifted from the monotonic
+        // clock the timer runs on. Wait for the tick (or an earlier one if the clock went back a lot).
+        m_nextTickMs = std::min<qint64>(m_nextTickMs, nextAlignedTick(now, interval));
+        m_stats.nextRun = QDateTime::fromMSecsSinceEpoch(m_nextTickMs);
+        m_tickTimer->start(std::chrono::milliseconds(std::min<qint64>(m_nextTickMs - now, MaxTimerDelayMs)));
+        return;
+    }
+    // Normally the tick just reached; after a suspend or a clock step forward, the latest tick that passed.
+    const qint64 tick = std::max<qint64>(m_nextTickMs, nextAlignedTick(now, interval) - interval);
+    armTimer(now);
+    if (m_process) {
+        ++m_stats.skipped;
+        qCWarning(lcScheduler).noquote().nospace()
+            << "collector " << m_config.name << ": still running after " << m_runClock.elapsed()
+            << " ms; tick skipped (" << m_stats.skipped << " skipped so far)";
+        return;
+    }
+    startRun(tick);
+}
+
+void Collector::startRun(qint64 tickMs)
+{
+    auto run = std::make_shared<RunContext>();
+    run->collector = m_config.name.toUtf8();
+    run->pathPrefix = m_env.pathPrefix;
+    run->tickTime = tickMs >= 0 ? tickMs / 1000 : (tickMs - 999) / 1000;
+    m_run = std::move(run);
+    m_pid = 0;
+    m_timedOut = false;
+    m_interrupted = false;
+    m_diagnostics.startRun();
+    m_stdoutFramer.takeTail(); // reset
+    m_stats.lastRun = QDateTime::currentDateTime();
+    m_runClock.start();
+
+    const QString program = resolveProgram(m_config.command.value(0), m_env.collectorDirs);
+    if (program.isEmpty()) {
+        onStartFailed(explainUnresolved(m_config.command.value(0), m_env.collectorDirs));
+        return;
+    }
+    QProcess *process = createProcess(program);
+    m_process = process;
+    connect(process, &QProcess::readyReadStandardOutput, this, &Collector::readStdout);
+    connect(process, &QProcess::readyReadStandardError, this, &Collector::readStderr);
+    connect(process, &QProcess::started, this, &Collector::registerRun);
+    connect(process, &QProcess::finished, this, &Collector::onFinished);
+    connect(process, &QProcess::errorOccurred, this, [this](QProcess::ProcessError error) {
+        if (error == QProcess::FailedToStart && m_process)
+            onStartFailed(QStringLiteral("cannot start %1: %2").arg(m_process->program(), m_process->errorString()));
+    });
+    updateState();
+    process->start();
+    if (m_process != process)
+        return; // failed synchronously
+    registerRun();
+    const auto timeout = m_config.timeout.count() > 0 ? m_config.timeout : m_config.interval;
+    m_timeoutTimer->start(std::chrono::milliseconds(std::min<qint64>(timeout.count(), MaxTimerDelayMs)));
+}
+
+void Collector::registerRun()
+{
+    if (!m_process || m_pid > 0)
+        return;
+    const pid_t pid = pid_t(m_process->processId());
+    if (pid <= 0)
+        return; // not forked yet: QProcess::started comes later
+    m_pid = pid;
+    ::setpgid(pid, pid); // also from the parent: no window in which a kill(-pid) would miss the child
+    m_registry.runStarted(pid, m_run);
+}
+
+void Collector::onStartFailed(const QString &message)
+{
+    if (m_process) {
+        disconnect(m_process, nullptr, this, nullptr);
+        m_process->deleteLater();
+        m_process = nullptr;
+    }
+    if (m_pid > 0)
+        m_registry.runFinished(m_pid);
+    m_pid = 0;
+    m_timeoutTimer->stop();
+    m_diagnostics.addMessage(message);
+    qCWarning(lcScheduler).noquote().nospace() << "collector " << m_config.name << ": " << message;
+    finishRun(-1);
+}
+
+void Collector::onFinished(int exitCode, QProcess::ExitStatus status)
+{
+    QProcess *process = m_process;
+    if (!process)
+        return;
+    readStdout();
+    readStderr();
+    if (m_config.mode == CollectorMode::Stdout && !m_stdoutFramer.takeTail().empty())
+        m_sink.rejectLine(*m_run, RejectReason::Unterminated);
+    m_diagnostics.finishRun();
+    disconnect(process, nullptr, this, nullptr);
+    process->deleteLater();
+    m_process = nullptr;
+    m_timeoutTimer->stop();
+
+    const pid_t pid = m_pid;
+    m_pid = 0;
+    if (pid > 0) {
+        m_registry.runFinished(pid);
+        // A run is over when its main process is over: what it left in its group goes too.
+        if (::kill(-pid, 0) == 0
+            && std::find(m_doomedGroups.begin(), m_doomedGroups.end(), pid) == m_doomedGroups.end()) {
+            qCInfo(lcScheduler).noquote().nospace()
+                << "collector " << m_config.name << ": terminating processes left behind in group " << pid;
+            terminateGroup(pid);
+        }
+    }
+    // A crash reports the signal number as the exit code.
+    finishRun(status == QProcess::CrashExit ? 128 + exitCode : exitCode);
+}
+
+void Collector::finishRun(int exitStatus)
+{
+    m_stats.lastDurationMs = m_runClock.isValid() ? m_runClock.elapsed() : 0;
+    ++m_stats.runs;
+    m_stats.lastExitStatus = exitStatus;
+    const auto seconds = QString::number(double(m_stats.lastDurationMs) / 1000.0, 'f', 3);
+    if (m_timedOut) {
+        ++m_stats.failures;
+        ++m_stats.timeouts;
+        m_verdict = CollectorState::TimedOut;
+        qCWarning(lcScheduler).noquote().nospace() << "collector " << m_config.name << ": timed out; ended after "
+                                                   << seconds << " s with status " << exitStatus;
+    } else if (m_interrupted) {
+        qCInfo(lcScheduler).noquote().nospace()
+            << "collector " << m_config.name << ": stopped after " << seconds << " s";
+    } else if (exitStatus != 0) {
+        ++m_stats.failures;
+        m_verdict = CollectorState::Failing;
+        if (exitStatus > 128)
+            qCWarning(lcScheduler).noquote().nospace() << "collector " << m_config.name << ": killed by signal "
+                                                       << exitStatus - 128 << " after " << seconds << " s";
+        else if (exitStatus > 0)
+            qCWarning(lcScheduler).noquote().nospace() << "collector " << m_config.name << ": exited with status "
+                                                       << exitStatus << " after " << seconds << " s";
+    } else {
+        m_verdict = CollectorState::Ok;
+        qCDebug(lcScheduler).noquote().nospace() << "collector " << m_config.name << ": ok in " << seconds << " s";
+    }
+    m_run.reset();
+    updateState();
+    Q_EMIT runFinished(exitStatus);
+}
+
+void Collector::onTimeout()
+{
+    if (!m_process)
+        return;
+    m_timedOut = true;
+    qCWarning(lcScheduler).noquote().nospace()
+        << "collector " << m_config.name << ": timeout after "
+        << intervalText(m_config.timeout.count() > 0 ? m_config.timeout : m_config.interval)
+        << " s; terminating its process group";
+    if (m_pid > 0)
+        terminateGroup(m_pid);
+    else
+        m_process->kill(); // not forked yet: nothing else to kill
+}
+
+void Collector::terminateGroup(pid_t pgid)
+{
+    if (pgid <= 1 || pgid == ::getpgrp()
+        || std::find(m_doomedGroups.begin(), m_doomedGroups.end(), pgid) != m_doomedGroups.end())
+        return;
+    signalGroup(pgid, SIGTERM);
+    m_doomedGroups.push_back(pgid);
+    QTimer::singleShot(m_env.killGrace, this, [this, pgid] {
+        signalGroup(pgid, SIGKILL);
+        std::erase(m_doomedGroups, pgid);
+    });
+}
+
+void Collector::signalGroup(pid_t pgid, int signal)
+{
+    if (pgid <= 1 || pgid == ::getpgrp())
+        return; // never the agent's own group
+    if (::kill(-pgid, signal) == 0)
+        return;
+    const int error = errno;
+    if (error == ESRCH && m_process && pgid == m_pid) {
+        ::kill(m_pid, signal); // its group never formed: at least the main process
+        return;
+    }
+    if (error != ESRCH)
+        qCWarning(lcScheduler).noquote().nospace() << "collector " << m_config.name << ": cannot signal process group "
+                                                   << pgid << ": " << qt_error_string(error);
+}
+
+void Collector::readStdout()
+{
+    if (!m_process)
+        return;
+    const QByteArray data = m_process->readAllStandardOutput();
+    if (data.isEmpty())
+        return;
+    const std::string_view bytes(data.constData(), std::size_t(data.size()));
+    if (m_config.mode == CollectorMode::Socket) {
+        m_diagnostics.feed(DiagnosticTail::Stream::Stdout, bytes);
+        return;
+    }
+    m_stdoutFramer.feed(
+        bytes, [this](std::string_view lines) { deliverLines(lines); },
+        [this] { m_sink.rejectLine(*m_run, RejectReason::TooLong); });
+}
+
+void Collector::deliverLines(std::string_view lines)
+{
+    // The single hook for dialects: a nagios or collectd translator turns the tool's stdout into Graphite
+    // plaintext lines here (the nagios one also needs the exit status, known in onFinished).
+    m_sink.ingestLines(*m_run, lines);
+}
+
+void Collector::readStderr()
+{
+    if (!m_process)
+        return;
+    const QByteArray data = m_process->readAllStandardError();
+    m_diagnostics.feed(DiagnosticTail::Stream::Stderr, std::string_view(data.constData(), std::size_t(data.size())));
+}
+
+void Collector::updateState()
+{
+    const CollectorState current = state();
+    if (current == m_reportedState)
+        return;
+    m_reportedState = current;
+    Q_EMIT stateChanged(current);
+}
+
+} // namespace Garnet

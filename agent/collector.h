@@ -3,6 +3,7 @@
 #pragma once
 
 #include "common/config.h"
+#include "diagnostictail.h"
 #include "lineframer.h"
 #include "runcontext.h"
 
@@ -14,8 +15,9 @@
 #include <QStringList>
 
 #include <chrono>
-#include <deque>
 #include <memory>
+#include <string_view>
+#include <vector>
 
 class QTimer;
 
@@ -33,62 +35,104 @@ struct CollectorEnvironment
     QString socketPath;
     QByteArray pathPrefix; ///< "{prefix}.{path}" already expanded
     QStringList collectorDirs; ///< bundled collector dirs searched for a relative program, before PATH
-    std::chrono::milliseconds killGrace{2000}; ///< SIGTERM → SIGKILL
+    std::chrono::milliseconds killGrace { 2000 }; ///< SIGTERM → SIGKILL
 };
 
 struct CollectorStats
 {
     qint64 runs = 0;
-    qint64 failures = 0; ///< non-zero exit, crash, failed to start
+    qint64 failures = 0; ///< non-zero exit, crash, failed to start, timeout
     qint64 timeouts = 0;
-    qint64 skipped = 0; ///< ticks skipped because the previous run was still going
+    qint64 skipped = 0; ///< ticks (and runNow calls) skipped because the previous run was still going
     int lastExitStatus = -1; ///< exit code; 128+signal for a crash; -1 never ran / failed to start
-    QDateTime lastRun; ///< start of the last run
+    QDateTime lastRun; ///< start of the last run (wall clock)
     qint64 lastDurationMs = -1;
-    QDateTime nextRun; ///< invalid when disabled
+    QDateTime nextRun; ///< invalid when disabled or stopped
 };
 
 /**
- * One configured collector: a precise timer re-armed to absolute aligned deadlines and at most one
- * running process (its own process group). Past the timeout the whole group gets SIGTERM, then SIGKILL.
+ * One configured collector: a precise single-shot timer re-armed to absolute aligned deadlines (computed
+ * from the wall clock each time, so nothing drifts) and at most one running process.
+ *
+ * Each run is a new QProcess in its own process group (pgid = its pid), stdin /dev/null, signal
+ * dispositions and mask reset to defaults, no inherited descriptors beyond 0-2. Its RunContext carries
+ * the scheduled tick (not the start time) and is registered with the RunRegistry for its lifetime.
+ *
+ * A run is over when its main process is over. Past the timeout the whole group gets SIGTERM, then
+ * SIGKILL after env.killGrace. When the main process exits on its own, whatever it left behind in its
+ * group (background children of a shell script) gets the same SIGTERM → SIGKILL treatment: a collector
+ * cannot leave processes running between ticks. Processes that left the group (setsid) are not chased.
+ *
+ * stdout mode: stdout is framed into lines for the LineSink. It is read as it arrives even while the
+ * sink is congested: holding it back would only move the bytes into QProcess's unbounded buffer, the
+ * sink counts what it cannot take, and a run is bounded by its timeout.
+ * socket mode: stdout is treated like stderr, so a chatty collector never blocks on a full pipe.
+ * stderr: the latest run's last 20 lines (each at most 512 bytes) are kept for status; at most 20 lines
+ * per run are logged under "garnet.collector.<name>", then one summary line. Memory stays bounded
+ * whatever the collector writes.
+ *
+ * The LineSink and RunRegistry must outlive the collector.
  */
 class Collector : public QObject
 {
     Q_OBJECT
 public:
-    Collector(const CollectorConfig &config, const CollectorEnvironment &env, LineSink &sink, RunRegistry &registry,
-              QObject *parent = nullptr);
-    ~Collector() override; ///< kills a running group
+    static constexpr int StderrTailLines = DiagnosticTail::TailLines;
+    static constexpr std::size_t StderrLineBytes = DiagnosticTail::LineBytes;
 
-    const CollectorConfig &config() const { return m_config; }
+    Collector(const CollectorConfig &config, const CollectorEnvironment &env, LineSink &sink, RunRegistry &registry,
+        QObject *parent = nullptr);
+    ~Collector() override; ///< SIGKILLs whatever of its groups is left and reaps the main process
+
+    const CollectorConfig &config() const { return m_config; } ///< as loaded; setEnabled() does not change it
     QString name() const { return m_config.name; }
     CollectorState state() const;
     const CollectorStats &stats() const { return m_stats; }
-    QStringList stderrTail() const; ///< last lines of stderr (bounded)
-    bool isRunning() const;
+    QStringList stderrTail() const { return m_diagnostics.lines(); } ///< the latest run's last lines (bounded)
+    bool isRunning() const { return m_process != nullptr; }
+    bool isEnabled() const { return m_enabled; }
 
     void start(); ///< arm the timer if enabled
-    void stop(); ///< disarm; kill a running group (SIGTERM, SIGKILL after grace)
+    void stop(); ///< disarm; kill a running group (SIGTERM, SIGKILL after grace); the run is not a failure
+    /** Disabling disarms the timer; a run in progress is allowed to finish. */
     void setEnabled(bool enabled);
-    /** Start a run now, outside the schedule (skipped and counted if one is running). Returns false if skipped. */
+    /**
+     * Start a run now with tickTime = now, outside the schedule, even when disabled (an explicit request).
+     * Skipped and counted if one is running. Returns false if skipped.
+     */
     bool runNow();
-    /** Resolve command[0]: absolute as is; a bare name in env.collectorDirs then PATH. Empty if not found. */
+    /**
+     * Resolve command[0] to an absolute path: a name containing '/' is taken as is (relative to the
+     * working directory); a bare name is searched in collectorDirs, then PATH. Only an executable regular
+     * file qualifies. Empty if not found.
+     */
     static QString resolveProgram(const QString &program, const QStringList &collectorDirs);
+    /** GARNET_INTERVAL's text: seconds without trailing zeros ("10", "0.5", "1.25"). */
+    static QString intervalText(std::chrono::milliseconds interval);
 
 Q_SIGNALS:
     void stateChanged(Garnet::CollectorState state);
-    void runFinished(int exitStatus); ///< after every run (also timeouts, failed starts)
+    void runFinished(int exitStatus); ///< after every run (also timeouts, failed starts, stopped runs)
 
 private:
-    void armTimer();
+    // collectorlaunch.cpp: how a run's process is made
+    static QString explainUnresolved(const QString &program, const QStringList &collectorDirs);
+    QProcess *createProcess(const QString &program);
+
+    void armTimer(qint64 nowMs);
     void onTick();
     void startRun(qint64 tickMs);
+    void registerRun();
     void onFinished(int exitCode, QProcess::ExitStatus status);
+    void onStartFailed(const QString &message);
+    void finishRun(int exitStatus);
     void onTimeout();
-    void killGroup(int signal);
+    void terminateGroup(pid_t pgid);
+    void signalGroup(pid_t pgid, int signal);
     void readStdout();
     void readStderr();
-    void setState(CollectorState state);
+    void deliverLines(std::string_view lines);
+    void updateState();
 
     CollectorConfig m_config;
     CollectorEnvironment m_env;
@@ -96,17 +140,24 @@ private:
     RunRegistry &m_registry;
     QTimer *m_tickTimer;
     QTimer *m_timeoutTimer;
-    QTimer *m_killTimer;
+    qint64 m_nextTickMs = 0;
+    bool m_enabled = true;
+    bool m_started = false;
+
+    // The current run (m_process != nullptr while it runs).
     QProcess *m_process = nullptr;
     RunContextPtr m_run;
-    LineFramer m_stdoutFramer;
-    QByteArray m_stderrPartial;
-    std::deque<QString> m_stderrTail;
-    QElapsedTimer m_runClock;
-    CollectorStats m_stats;
-    CollectorState m_state = CollectorState::Ok;
-    pid_t m_pgid = 0;
+    pid_t m_pid = 0; ///< also its process group id; 0 until started
     bool m_timedOut = false;
+    bool m_interrupted = false; ///< stop() ended it
+    QElapsedTimer m_runClock;
+    LineFramer m_stdoutFramer;
+    DiagnosticTail m_diagnostics; ///< stderr, and stdout in socket mode
+
+    std::vector<pid_t> m_doomedGroups; ///< got SIGTERM, SIGKILL pending
+    CollectorStats m_stats;
+    CollectorState m_verdict = CollectorState::Ok; ///< outcome of the last finished run
+    CollectorState m_reportedState = CollectorState::Ok;
 };
 
 } // namespace Garnet
