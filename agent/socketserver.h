@@ -11,6 +11,7 @@
 #include <functional>
 #include <memory>
 #include <sys/types.h>
+#include <vector>
 
 class QLocalServer;
 class QLocalSocket;
@@ -31,11 +32,15 @@ struct SocketCounters
  * The collectors' Unix socket: listens at a path with safe permissions (directory 0750, socket 0660,
  * whatever the umask), frames lines per connection and hands them to a LineSink. Each connection is
  * attributed to a collector run once, from its SO_PEERCRED pid, via the resolver.
+ *
+ * Reading uses one reusable buffer and a bounded per-connection read buffer, so while paused (or while
+ * the sink is congested) the kernel buffer fills and writers block instead of the agent growing.
  */
 class SocketServer : public QObject
 {
     Q_OBJECT
 public:
+    static constexpr qint64 ReadChunkBytes = 64 * 1024; ///< one read() and the per-connection buffer bound
     using Resolver = std::function<RunContextPtr(pid_t)>;
     /** fallback: context for writers no run claims (collector "unattributed"). */
     SocketServer(LineSink &sink, Resolver resolver, RunContextPtr unattributed, QObject *parent = nullptr);
@@ -46,7 +51,8 @@ public:
      * is listening there. On failure returns false and sets errorString().
      */
     bool listen(const QString &path);
-    void close(); ///< stop listening, close connections, remove the socket file
+    /** Stop listening, read what writers already sent, close connections, remove the socket file. */
+    void close();
     QString path() const { return m_path; }
     QString errorString() const { return m_error; }
     SocketCounters counters() const { return m_counters; }
@@ -56,26 +62,33 @@ public:
     bool isPaused() const { return m_paused; }
 
     /** Replace the context of unattributed writers (e.g. after a reload changed the prefix). */
-    void setUnattributedContext(RunContextPtr context) { m_unattributed = std::move(context); }
+    void setUnattributedContext(RunContextPtr context);
 
 Q_SIGNALS:
     void clientDisconnected(); ///< mostly for tests
 
 private:
     struct Connection;
+    bool prepareDirectory(const QString &directory);
+    bool clearStaleSocket(const QByteArray &encodedPath);
     void acceptConnections();
+    void resumeReading();
+    /** Read what the connection has buffered (unless paused); finishes it once it ended and is drained. */
     void readFrom(Connection &connection);
-    void finish(QLocalSocket *socket);
+    void consume(Connection &connection, std::string_view data);
+    void finish(Connection &connection);
 
     LineSink &m_sink;
     Resolver m_resolver;
     RunContextPtr m_unattributed;
     QLocalServer *m_server = nullptr;
     std::vector<std::unique_ptr<Connection>> m_connections;
+    std::unique_ptr<char[]> m_readBuffer;
     QString m_path;
     QString m_error;
     SocketCounters m_counters;
     bool m_paused = false;
+    bool m_resumeScheduled = false;
 };
 
 } // namespace Garnet
