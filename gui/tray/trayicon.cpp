@@ -35,12 +35,17 @@ TrayIcon::TrayIcon(AgentClient *client, QObject *parent)
         // Only the pause/resume labels depend on a single collector's data.
         const QList<QAction *> actions = m_pauseMenu->actions();
         for (QAction *action : actions) {
-            if (action->data().toString() == status.name && action->property("enabled").toBool() != status.enabled)
+            if (action->data().toString() == status.name
+                && action->property("collectorEnabled").toBool() != status.enabled)
                 return rebuildCollectorMenus();
         }
     });
     connect(client, &AgentClient::collectorStateChanged, this, &TrayIcon::onStateChanged);
     connect(client, &AgentClient::connectedChanged, this, &TrayIcon::onConnectedChanged);
+
+    m_failureDelay.setSingleShot(true);
+    m_failureDelay.setInterval(300);
+    connect(&m_failureDelay, &QTimer::timeout, this, &TrayIcon::notifyPendingFailures);
 
     // Settings last, once everything is connected.
     rebuildCollectorMenus();
@@ -86,7 +91,7 @@ void TrayIcon::rebuildCollectorMenus()
         QAction *pause = m_pauseMenu->addAction(
             label, this, [this, name = status.name, enable = !status.enabled] { m_client->setEnabled(name, enable); });
         pause->setData(status.name);
-        pause->setProperty("enabled", status.enabled);
+        pause->setProperty("collectorEnabled", status.enabled);
     }
     const bool any = !m_client->collectors().isEmpty();
     m_runMenu->setEnabled(any);
@@ -104,12 +109,24 @@ void TrayIcon::onStateChanged(const QString &name, const QString &oldState, cons
     m_settledState.insert(name, newState);
     if (!isProblemState(newState) || isProblemState(previous))
         return;
-    const CollectorStatus *status = m_client->collector(name);
-    QString message
-        = newState == QLatin1String("timed-out") ? tr("%1 timed out.").arg(name) : tr("%1 is failing.").arg(name);
-    if (status && !status->stderrTail.isEmpty())
-        message += QLatin1Char('\n') + status->stderrTail.constLast();
-    notify(name, tr("Garnet collector failing"), message, Warning);
+    m_pendingFailures.insert(name);
+    if (!m_failureDelay.isActive())
+        m_failureDelay.start();
+}
+
+void TrayIcon::notifyPendingFailures()
+{
+    const QSet<QString> names = std::exchange(m_pendingFailures, {});
+    for (const QString &name : names) {
+        const CollectorStatus *status = m_client->collector(name);
+        if (!status || !isProblemState(status->state))
+            continue; // recovered meanwhile
+        QString message = status->state == QLatin1String("timed-out") ? tr("%1 timed out.").arg(name)
+                                                                      : tr("%1 is failing.").arg(name);
+        if (!status->stderrTail.isEmpty())
+            message += QLatin1Char('\n') + status->stderrTail.constLast();
+        notify(name, tr("Garnet collector failing"), message, Warning);
+    }
 }
 
 void TrayIcon::onConnectedChanged(bool connected)
@@ -121,6 +138,7 @@ void TrayIcon::onConnectedChanged(bool connected)
         return;
     }
     m_settledState.clear();
+    m_pendingFailures.clear();
     // Not being able to reach an agent that never ran is the tooltip's job, not a notification's.
     if (m_everConnected)
         notify(QStringLiteral("agent"), tr("Garnet agent stopped"), tr("garnet-agent is no longer reachable on D-Bus."),

@@ -7,7 +7,9 @@
 
 #include <QHash>
 #include <QMenu>
+#include <QSet>
 #include <QSystemTrayIcon>
+#include <QTimer>
 
 namespace Garnet {
 
@@ -37,6 +39,7 @@ private:
     void rebuildCollectorMenus();
     void onStateChanged(const QString &name, const QString &oldState, const QString &newState);
     void onConnectedChanged(bool connected);
+    void notifyPendingFailures();
     void notify(const QString &key, const QString &title, const QString &message, MessageIcon icon);
 
     AgentClient *m_client;
@@ -48,6 +51,9 @@ private:
     NotificationLimiter m_limiter;
     /** The last state other than "running", so a failing collector that runs again is not "new" failing. */
     QHash<QString, QString> m_settledState;
+    /** Collectors that just started failing; notified shortly after, once their full status (stderr) is in. */
+    QSet<QString> m_pendingFailures;
+    QTimer m_failureDelay;
     bool m_everConnected = false;
 };
 
