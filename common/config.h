@@ -71,6 +71,9 @@ struct ConfigResult
 /**
  * Load the main config file and every *.toml in its collectors_dir. Collects all errors it can find
  * (one bad collector file does not hide errors in the others). Pure apart from reading files.
+ * Relative paths (collectors_dir, socket, file output path) are resolved against the main file's directory;
+ * file names in errors are absolute. A collectors_dir that is configured but missing is an error, the
+ * default one missing just means no collectors. Collector names "garnet" and "unattributed" are reserved.
  */
 ConfigResult loadConfig(const QString &mainFile);
 
