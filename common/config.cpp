@@ -304,6 +304,13 @@ void readCollector(const toml::table &table, CollectorConfig &collector, Diagnos
             { { "graphite", Dialect::Graphite }, { "nagios", Dialect::Nagios }, { "collectd", Dialect::Collectd } },
             diagnostics))
         collector.dialect = *dialect;
+    // Monitoring plugins and collectd exec programs print to stdout: that is their default mode.
+    if (collector.dialect != Dialect::Graphite && !table.contains("mode"))
+        collector.mode = CollectorMode::Stdout;
+    if (collector.dialect == Dialect::Nagios && collector.mode == CollectorMode::Socket)
+        diagnostics.add(*table.get("mode"),
+            QStringLiteral("dialect \"nagios\" reads the plugin's standard output and exit code: use mode = "
+                           "\"stdout\" or leave 'mode' out"));
 }
 
 void loadCollectors(Config &config, QStringList &errors)

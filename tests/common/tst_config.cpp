@@ -189,6 +189,8 @@ void tst_config::badConfig_data()
         "'mode' must be one of socket, stdout; got \"pipe\"");
     row("bad dialect", files({ coll, "command = [\"a\"]\ndialect = \"prometheus\"\n" }), coll, 2, 11,
         "'dialect' must be one of graphite, nagios, collectd");
+    row("nagios over the socket", files({ coll, "command = [\"a\"]\nmode = \"socket\"\ndialect = \"nagios\"\n" }), coll, 2,
+        8, "dialect \"nagios\" reads the plugin's standard output");
     row("bad path", files({ coll, "command = [\"a\"]\npath = \"a..b\"\n" }), coll, 2, 8, "not a valid metric path");
     row("path with tags", files({ coll, "command = [\"a\"]\npath = \"a;b=c\"\n" }), coll, 2, 8,
         "not a valid metric path");
@@ -386,6 +388,8 @@ void tst_config::collectorDefaultsAndOrder()
     QCOMPARE(alpha.interval, 2s);
     QCOMPARE(alpha.timeout, 2s); // defaults to the interval
     QCOMPARE(collectors[0].dialect, Dialect::Collectd);
+    QCOMPARE(collectors[0].mode, CollectorMode::Stdout); // a dialect's default mode
+    QCOMPARE(alpha.mode, CollectorMode::Socket);
 
     const CollectorConfig &zeta = collectors[2];
     QCOMPARE(zeta.enabled, true);
