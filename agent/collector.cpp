@@ -222,7 +222,9 @@ void Collector::registerRun()
     if (pid <= 0)
         return; // not forked yet: QProcess::started comes later
     m_pid = pid;
-    ::setpgid(pid, pid); // also from the parent: no window in which a kill(-pid) would miss the child
+    // The child does this before exec; repeating it here closes the window if start() ever returns before
+    // that (after the exec it fails with EACCES, which is expected).
+    ::setpgid(pid, pid);
     m_registry.runStarted(pid, m_run);
 }
 

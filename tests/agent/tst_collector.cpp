@@ -205,6 +205,7 @@ void tst_collector::socketModeArgumentsAndEnvironment()
     const int leaky = ::open(QFile::encodeName(marker).constData(), O_CREAT | O_RDWR, 0600);
     QVERIFY(leaky >= 0);
     const auto oldPipe = std::signal(SIGPIPE, SIG_IGN);
+    const auto oldUsr1 = std::signal(SIGUSR1, SIG_IGN); // Qt resets SIGPIPE itself, but no other signal
     sigset_t blocked, oldMask;
     sigemptyset(&blocked);
     sigaddset(&blocked, SIGUSR2);
@@ -216,6 +217,7 @@ void tst_collector::socketModeArgumentsAndEnvironment()
     const int status = runOnce(*collector);
     ::pthread_sigmask(SIG_SETMASK, &oldMask, nullptr);
     std::signal(SIGPIPE, oldPipe);
+    std::signal(SIGUSR1, oldUsr1);
     ::close(leaky);
     QCOMPARE(status, 0);
 
