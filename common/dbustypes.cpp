@@ -20,6 +20,13 @@ void registerDBusTypes()
         qDBusRegisterMetaType<OutputStatus>();
         qDBusRegisterMetaType<OutputStatusList>();
         qDBusRegisterMetaType<CounterMap>();
+        // QtDBus looks signal parameter types up by name (adaptor relays, proxy signals), and Qt 6 does not
+        // know typedef names unless told: without these, ValuesArrived and CountersChanged are never sent.
+        qRegisterMetaType<CollectorStatusList>("Garnet::CollectorStatusList");
+        qRegisterMetaType<MetricSeriesList>("Garnet::MetricSeriesList");
+        qRegisterMetaType<MetricSampleList>("Garnet::MetricSampleList");
+        qRegisterMetaType<OutputStatusList>("Garnet::OutputStatusList");
+        qRegisterMetaType<CounterMap>("Garnet::CounterMap");
         return true;
     }();
     Q_UNUSED(registered);
