@@ -63,12 +63,6 @@ AgentClient::AgentClient(const QDBusConnection &connection, QObject *parent)
     , m_connection(connection)
 {
     registerDBusTypes();
-    // QtDBus matches signal parameters by type name, and Qt 6.4 does not know typedef names by itself.
-    qRegisterMetaType<CollectorStatusList>("Garnet::CollectorStatusList");
-    qRegisterMetaType<MetricSeriesList>("Garnet::MetricSeriesList");
-    qRegisterMetaType<MetricSampleList>("Garnet::MetricSampleList");
-    qRegisterMetaType<OutputStatusList>("Garnet::OutputStatusList");
-    qRegisterMetaType<CounterMap>("Garnet::CounterMap");
     setUpProxy();
     m_refreshTimer.setInterval(DefaultRefreshInterval);
     connect(&m_refreshTimer, &QTimer::timeout, this, &AgentClient::refresh);

@@ -24,9 +24,6 @@ FakeAgent::FakeAgent(QObject *parent)
     , m_connection(QDBusConnection::connectToBus(QDBusConnection::SessionBus, connectionName()))
 {
     registerDBusTypes();
-    // The adaptor relays signals by parameter type *name*; Qt 6.4 does not know typedef names by itself.
-    qRegisterMetaType<MetricSampleList>("Garnet::MetricSampleList");
-    qRegisterMetaType<CounterMap>("Garnet::CounterMap");
     new FakeAgentAdaptor(this);
 }
 
