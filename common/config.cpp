@@ -54,7 +54,7 @@ QString expandPrefix(const QString &prefix, const QString &hostname)
 void readAgent(
     const toml::table &table, const QDir &base, AgentConfig &agent, bool &collectorsDirKnown, Diagnostics &diagnostics)
 {
-    checkKnownKeys(table, { "collectors_dir", "socket", "hostname", "prefix", "interval" },
+    checkKnownKeys(table, { "collectors_dir", "socket", "hostname", "prefix", "interval", "log_level" },
         QStringLiteral("in [agent]"), diagnostics);
     if (const auto dir = getPath(table, "collectors_dir", base, diagnostics)) {
         agent.collectorsDir = *dir;
@@ -362,9 +362,14 @@ ConfigResult loadConfig(const QString &mainFile)
         checkKnownKeys(*root, { "agent", "output" },
             QStringLiteral("at the top level (expected [agent] or [[output]])"), diagnostics);
         const toml::node *agentNode = root->get("agent");
-        if (const toml::table *table = agentNode ? agentNode->as_table() : nullptr)
+        if (const toml::table *table = agentNode ? agentNode->as_table() : nullptr) {
             readAgent(*table, base, agent, collectorsDirKnown, diagnostics);
-        else if (agentNode)
+            if (const auto level = getChoice<LogLevel>(*table, "log_level",
+                    { { "debug", LogLevel::Debug }, { "info", LogLevel::Info }, { "warning", LogLevel::Warning },
+                        { "error", LogLevel::Error } },
+                    diagnostics))
+                config.logLevel = *level;
+        } else if (agentNode)
             diagnostics.add(
                 *agentNode, QStringLiteral("'agent' must be a table ([agent]), got %1").arg(typeName(*agentNode)));
         else

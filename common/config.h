@@ -15,6 +15,8 @@ namespace Garnet {
 enum class OutputType { Graphite, Stdout, File };
 enum class CollectorMode { Socket, Stdout };
 enum class Dialect { Graphite, Nagios, Collectd };
+/** [agent] log_level: the least severe message the agent logs. */
+enum class LogLevel { Debug, Info, Warning, Error };
 
 struct OutputConfig
 {
@@ -59,6 +61,8 @@ struct Config
     AgentConfig agent;
     std::vector<OutputConfig> outputs; ///< empty → the agent uses one stdout output
     std::vector<CollectorConfig> collectors; ///< sorted by name
+    /** [agent] log_level; outside AgentConfig because changing it must not restart collectors on reload. */
+    LogLevel logLevel = LogLevel::Info;
 };
 
 struct ConfigResult

@@ -69,6 +69,8 @@ private Q_SLOTS:
     void graphiteAddress_data();
     void graphiteAddress();
     void defaultSocketPathFollowsXdg();
+    void logLevel_data();
+    void logLevel();
 };
 
 void tst_config::badConfig_data()
@@ -127,6 +129,14 @@ void tst_config::badConfig_data()
     row("socket too long", files({ main, "[agent]\nsocket = \"/" + QByteArray(120, 's') + "\"\n" }), main, 2, 10,
         "too long for a Unix socket");
     row("socket empty", files({ main, "[agent]\nsocket = \"\"\n" }), main, 2, 10, "'socket' must not be empty");
+    row("log level unknown", files({ main, "[agent]\nlog_level = \"verbose\"\n" }), main, 2, 13,
+        "'log_level' must be one of debug, info, warning, error; got \"verbose\"");
+    row("log level upper case", files({ main, "[agent]\nlog_level = \"INFO\"\n" }), main, 2, 13,
+        "must be one of debug, info, warning, error");
+    row("log level integer", files({ main, "[agent]\nlog_level = 3\n" }), main, 2, 13,
+        "'log_level' must be a string, got integer");
+    row("log level misspelt", files({ main, "[agent]\nloglevel = \"info\"\n" }), main, 2, 1,
+        "did you mean 'log_level'?");
     // [[output]]
     row("output without type", files({ main, "[agent]\n\n[[output]]\nformat = \"tagged\"\n" }), main, 3, 1,
         "needs a 'type': one of graphite, stdout, file");
@@ -275,6 +285,7 @@ void tst_config::defaults()
     QVERIFY(!config.agent.hostname.contains(QLatin1Char('.')));
     QCOMPARE(config.agent.prefix, QStringLiteral("servers.") + shortHostName());
     QCOMPARE(config.agent.interval, 10s);
+    QCOMPARE(config.logLevel, LogLevel::Info);
     QVERIFY(config.outputs.empty());
     QVERIFY(config.collectors.empty());
 }
@@ -289,6 +300,7 @@ socket = "run/garnet.sock"
 hostname = "web01.example.com"
 prefix = "dc1.{host}.sys"
 interval = "1m30s"
+log_level = "warning"
 
 [[output]]
 type = "graphite"
@@ -326,6 +338,7 @@ dialect = "nagios"
     QCOMPARE(config.agent.hostname, QStringLiteral("web01.example.com"));
     QCOMPARE(config.agent.prefix, QStringLiteral("dc1.web01_example_com.sys"));
     QCOMPARE(config.agent.interval, 90s);
+    QCOMPARE(config.logLevel, LogLevel::Warning);
 
     QCOMPARE(config.outputs.size(), std::size_t(4));
     const OutputConfig &carbon = config.outputs[0];
@@ -494,6 +507,27 @@ void tst_config::defaultSocketPathFollowsXdg()
     QCOMPARE(defaultSocketPath(), QStringLiteral("/run/garnet/garnet.sock"));
     if (wasSet)
         qputenv("XDG_RUNTIME_DIR", saved);
+}
+
+void tst_config::logLevel_data()
+{
+    QTest::addColumn<QByteArray>("value");
+    QTest::addColumn<LogLevel>("level");
+    QTest::newRow("debug") << QByteArray("debug") << LogLevel::Debug;
+    QTest::newRow("info") << QByteArray("info") << LogLevel::Info;
+    QTest::newRow("warning") << QByteArray("warning") << LogLevel::Warning;
+    QTest::newRow("error") << QByteArray("error") << LogLevel::Error;
+}
+
+void tst_config::logLevel()
+{
+    QFETCH(QByteArray, value);
+    QFETCH(LogLevel, level);
+    Tree dir;
+    dir.writeAll(files({ "garnet.toml", "[agent]\nlog_level = \"" + value + "\"\n" }));
+    const ConfigResult result = loadConfig(dir.mainFile());
+    QVERIFY2(result.ok(), qPrintable(result.errors.join(QLatin1Char('\n'))));
+    QCOMPARE(result.config.logLevel, level);
 }
 
 QTEST_GUILESS_MAIN(tst_config)
