@@ -196,6 +196,10 @@
         <source>%1 failed: %2</source>
         <translation>%1 fehlgeschlagen: %2</translation>
     </message>
+    <message>
+        <source>Error output (last lines)</source>
+        <translation>Fehlerausgabe (letzte Zeilen)</translation>
+    </message>
 </context>
 <context>
     <name>Garnet::MetricModel</name>

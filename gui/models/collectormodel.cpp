@@ -166,6 +166,9 @@ QVariant CollectorModel::toolTip(const CollectorStatus &status, int column) cons
 
 QVariant CollectorModel::headerData(int section, Qt::Orientation orientation, int role) const
 {
+    if (orientation == Qt::Horizontal && role == Qt::TextAlignmentRole && section >= DurationColumn
+        && section <= FailuresColumn)
+        return QVariant::fromValue(Qt::AlignRight | Qt::AlignVCenter); // numbers line up under their header
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
         return QAbstractTableModel::headerData(section, orientation, role);
     switch (section) {

@@ -38,6 +38,7 @@ QTableView *makeTable(QWidget *parent)
     view->verticalHeader()->hide();
     view->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
     view->horizontalHeader()->setHighlightSections(false);
+    view->horizontalHeader()->setDefaultAlignment(Qt::AlignLeft | Qt::AlignVCenter);
     return view;
 }
 
@@ -65,6 +66,7 @@ MainWindow::MainWindow(AgentClient *client, QWidget *parent)
     splitter->addWidget(buildDetailsPane());
     splitter->setStretchFactor(0, 2);
     splitter->setStretchFactor(1, 3);
+    splitter->setSizes({ 240, 400 });
     splitter->setChildrenCollapsible(false);
     setCentralWidget(splitter);
 
@@ -158,15 +160,20 @@ QWidget *MainWindow::buildDetailsPane()
     m_detailsTitle->setFont(titleFont);
     layout->addWidget(m_detailsTitle);
 
-    m_filterEdit = new QLineEdit(details);
+    // Left: filter + metrics; right: stderr. Both panes start with a row of the same height.
+    auto *splitter = new QSplitter(Qt::Horizontal, details);
+    auto *metricsPane = new QWidget(splitter);
+    auto *metricsLayout = new QVBoxLayout(metricsPane);
+    metricsLayout->setContentsMargins(0, 0, 0, 0);
+    metricsLayout->setSpacing(2);
+    m_filterEdit = new QLineEdit(metricsPane);
     m_filterEdit->setObjectName(QStringLiteral("metricFilter"));
     m_filterEdit->setPlaceholderText(tr("Filter metrics by name…"));
     m_filterEdit->setClearButtonEnabled(true);
     connect(m_filterEdit, &QLineEdit::textChanged, m_metricFilter, &MetricFilterModel::setFilterText);
-    layout->addWidget(m_filterEdit);
+    metricsLayout->addWidget(m_filterEdit);
 
-    auto *splitter = new QSplitter(Qt::Horizontal, details);
-    m_metricView = makeTable(splitter);
+    m_metricView = makeTable(metricsPane);
     m_metricView->setObjectName(QStringLiteral("metricsView"));
     m_metricView->setModel(m_metricFilter);
     m_metricView->setSortingEnabled(true);
@@ -180,17 +187,28 @@ QWidget *MainWindow::buildDetailsPane()
     header->resizeSection(MetricModel::TimeColumn, 80);
     header->resizeSection(MetricModel::TrendColumn, 160);
     m_metricView->verticalHeader()->setDefaultSectionSize(24);
+    metricsLayout->addWidget(m_metricView, 1);
 
-    m_stderrView = new QPlainTextEdit(splitter);
+    auto *stderrPane = new QWidget(splitter);
+    auto *stderrLayout = new QVBoxLayout(stderrPane);
+    stderrLayout->setContentsMargins(0, 0, 0, 0);
+    stderrLayout->setSpacing(2);
+    auto *stderrTitle = new QLabel(tr("Error output (last lines)"), stderrPane);
+    stderrTitle->setMinimumHeight(m_filterEdit->sizeHint().height());
+    stderrLayout->addWidget(stderrTitle);
+    m_stderrView = new QPlainTextEdit(stderrPane);
     m_stderrView->setObjectName(QStringLiteral("stderrView"));
     m_stderrView->setReadOnly(true);
     m_stderrView->setLineWrapMode(QPlainTextEdit::NoWrap);
     m_stderrView->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
     m_stderrView->setPlaceholderText(tr("No error output"));
-    splitter->addWidget(m_metricView);
-    splitter->addWidget(m_stderrView);
+    stderrLayout->addWidget(m_stderrView, 1);
+
+    splitter->addWidget(metricsPane);
+    splitter->addWidget(stderrPane);
     splitter->setStretchFactor(0, 3);
     splitter->setStretchFactor(1, 2);
+    splitter->setChildrenCollapsible(false);
     layout->addWidget(splitter, 1);
     return details;
 }

@@ -88,6 +88,7 @@ void TrayApp::startScreenshot(const QString &file)
     connect(metrics, &QAbstractItemModel::dataChanged, this, &TrayApp::takeScreenshotIfReady);
     connect(metrics, &QAbstractItemModel::rowsInserted, this, &TrayApp::takeScreenshotIfReady);
     connect(metrics, &QAbstractItemModel::modelReset, this, &TrayApp::takeScreenshotIfReady);
+    connect(m_client, &AgentClient::collectorUpdated, this, &TrayApp::takeScreenshotIfReady);
     m_screenshotTimeout.setSingleShot(true);
     m_screenshotTimeout.setInterval(ScreenshotTimeout);
     connect(&m_screenshotTimeout, &QTimer::timeout, this, [this] { saveScreenshotAndQuit(false); });
@@ -98,9 +99,11 @@ void TrayApp::takeScreenshotIfReady()
 {
     if (m_screenshotTaken || !m_client->isConnected())
         return;
-    const MetricModel *metrics = m_window->metricModel();
-    if (metrics->rowCount() == 0)
+    // Ready once the selected collector ran a few times and each of its metrics has a visible history.
+    const CollectorStatus *selected = m_client->collector(m_window->selectedCollector());
+    if (!selected || selected->runs < ScreenshotMinPoints)
         return;
+    const MetricModel *metrics = m_window->metricModel();
     for (int row = 0; row < metrics->rowCount(); ++row) {
         const auto points = metrics->index(row, 0).data(MetricModel::SparklineRole).value<QList<double>>();
         if (points.size() < ScreenshotMinPoints)
