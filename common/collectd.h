@@ -2,7 +2,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 // The collectd dialect: exec-plugin PUTVAL lines → Graphite plaintext lines named the way collectd's
-// write_graphite names them by default (see docs/dialects.md).
+// write_graphite names them by default (see collectors/dialects.md).
 
 #include "common/metricline.h"
 

@@ -1,7 +1,7 @@
 // SPDX-FileCopyrightText: 2026 The Garnet authors
 // SPDX-License-Identifier: MIT
 #pragma once
-// The nagios dialect: monitoring-plugins output → Graphite plaintext lines (see docs/dialects.md).
+// The nagios dialect: monitoring-plugins output → Graphite plaintext lines (see collectors/dialects.md).
 
 #include "common/metricline.h"
 
