@@ -6,7 +6,9 @@
 #include "common/names.h"
 #include "dbusservice.h"
 #include "logging.h"
+#include "logsetup.h"
 #include "signalwatcher.h"
+#include "systemd.h"
 #include "testrun.h"
 
 #include <QCommandLineParser>
@@ -25,17 +27,6 @@ QString versionText()
 {
     return QStringLiteral("garnet-agent %1 (Qt %2)\n")
         .arg(QString::fromLatin1(Version.data(), qsizetype(Version.size())), QString::fromLatin1(qVersion()));
-}
-
-void installMessagePattern()
-{
-    if (qEnvironmentVariableIsSet("QT_MESSAGE_PATTERN"))
-        return;
-    // journald adds its own timestamps; elsewhere a time makes logs readable on their own.
-    if (qEnvironmentVariableIsSet("JOURNAL_STREAM"))
-        qSetMessagePattern(QStringLiteral("%{type} %{category}: %{message}"));
-    else
-        qSetMessagePattern(QStringLiteral("%{time yyyy-MM-ddThh:mm:ss.zzz} %{type} %{category}: %{message}"));
 }
 
 void printTo(FILE *stream, const QString &text)
@@ -67,6 +58,8 @@ int checkConfig(const QString &path)
 int runAgent(QCoreApplication &app, const CliOptions &options)
 {
     SignalWatcher signalWatcher; // first: a SIGTERM during start-up is queued, never fatal
+    applyLogLevelOf(options.configPath); // before anything logs
+    SystemdNotifier systemd; // no-op outside systemd; WATCHDOG=1 from the event loop when asked for
     Agent agent;
     // D-Bus before anything runs: a second agent on the same bus fails here, with nothing to undo.
     AgentDBusService dbus(agent);
@@ -92,9 +85,21 @@ int runAgent(QCoreApplication &app, const CliOptions &options)
         qCCritical(lcAgent) << "not started";
         return 1;
     }
-    QObject::connect(&signalWatcher, &SignalWatcher::reloadRequested, &agent, &Agent::reload);
-    QObject::connect(&signalWatcher, &SignalWatcher::terminateRequested, &agent, [&agent](int signal) {
+    systemd.ready(SystemdNotifier::describe(agent)); // the socket listens and the configuration is applied
+    QObject::connect(&signalWatcher, &SignalWatcher::reloadRequested, &agent, [&agent, &systemd] {
+        systemd.reloading();
+        agent.reload();
+    });
+    // Also after a reload over D-Bus; READY=1 even when it failed: the old configuration is still running.
+    QObject::connect(&agent, &Agent::reloaded, &systemd, [&agent, &systemd](bool ok) {
+        applyLogLevel(agent.config().logLevel);
+        systemd.ready(ok ? SystemdNotifier::describe(agent)
+                         : QStringLiteral("reload failed, previous configuration in force: %1")
+                               .arg(agent.lastReloadError().section(QLatin1Char('\n'), 0, 0)));
+    });
+    QObject::connect(&signalWatcher, &SignalWatcher::terminateRequested, &agent, [&agent, &systemd](int signal) {
         qCInfo(lcAgent) << "signal" << signal << "received";
+        systemd.stopping();
         agent.shutdown();
     });
     QObject::connect(&agent, &Agent::finished, &app, &QCoreApplication::exit);
@@ -159,7 +164,7 @@ int runAgentCli(QCoreApplication &app)
 {
     app.setApplicationName(QStringLiteral("garnet-agent"));
     app.setApplicationVersion(QString::fromLatin1(Version.data(), qsizetype(Version.size())));
-    installMessagePattern();
+    installLogFormat();
     const CliOptions options = parseCommandLine(app.arguments());
     switch (options.action) {
     case CliOptions::Action::Help:

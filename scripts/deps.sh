@@ -6,6 +6,7 @@ GARNET_BUILD_PACKAGES=(
     cmake ninja-build g++ pkg-config
     qt6-base-dev qt6-base-dev-tools qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools libgl-dev
     libtomlplusplus-dev
+    libsystemd-dev scdoc dpkg-dev
 )
 GARNET_RUNTIME_PACKAGES=(
     dbus dbus-daemon qt6-qpa-plugins libqt6svg6 python3 procps
