@@ -19,6 +19,10 @@
         <source>garnet-agent was replaced</source>
         <translation>garnet-agent wurde ersetzt</translation>
     </message>
+    <message>
+        <source>Not allowed to talk to garnet-agent: %1</source>
+        <translation>Keine Berechtigung für garnet-agent: %1</translation>
+    </message>
 </context>
 <context>
     <name>Garnet::CollectorModel</name>

@@ -252,6 +252,10 @@ void AgentClient::handleStatusError(const QString &method, const QDBusError &err
                 : error.message());
         return;
     }
+    if (error.type() == QDBusError::AccessDenied) { // e.g. the system bus policy: no use retrying loudly
+        setConnected(false, tr("Not allowed to talk to garnet-agent: %1").arg(error.message()));
+        return;
+    }
     qCWarning(lcClient) << method << "failed:" << error.name() << error.message();
     Q_EMIT callFailed(method, QString(), error.name(), error.message());
 }
