@@ -9,6 +9,7 @@
 
 #include <chrono>
 #include <memory>
+#include <string>
 #include <string_view>
 
 namespace Garnet {
@@ -19,15 +20,18 @@ struct OutputCounters
     qint64 received = 0; ///< lines handed to this output
     qint64 sent = 0; ///< lines written to the destination (first time)
     qint64 dropped = 0; ///< oldest lines dropped because the queue was full
-    qint64 queued = 0; ///< lines waiting
+    qint64 queued = 0; ///< lines waiting, including lines taken for a write that has not completed yet
     qint64 replayed = 0; ///< lines resent after an unexpected disconnect (duplicates, not in the invariant)
-    qint64 reconnects = 0;
+    qint64 reconnects = 0; ///< connections established after the first one
     bool connected = false;
 };
 
 /**
  * One destination (graphite, stdout, file). Owns a bounded OutputQueue; enqueue() never blocks.
- * Subclasses implement the transport and call writeFromQueue() style helpers.
+ * Subclasses implement the transport: they take batches of whole lines from the queue (takeBatch), and
+ * report each batch as sent once the destination has it (markSent) or hand it back (returnToQueue).
+ * Lines between takeBatch and markSent are "in flight" and still count as queued, so the invariant
+ * received == sent + dropped + queued holds at every moment.
  */
 class Output : public QObject
 {
@@ -48,15 +52,25 @@ public:
 
     /** Connected (or always-writable) and its queue is at capacity: the agent should apply backpressure. */
     bool isSaturated() const { return isConnected() && m_queue.isFull(); }
-    virtual bool isConnected() const = 0;
+    bool isConnected() const { return m_connected; }
     OutputCounters counters() const;
 
     /** Begin delivering (connect, open file...). */
     virtual void start() = 0;
-    /** Write out what is queued, giving up after `deadline`; emits flushFinished() either way. */
+    /**
+     * Write out what is queued, giving up after `deadline`; emits flushFinished() exactly once, always from
+     * the event loop (never inside this call). An output that cannot write (disconnected) finishes at once
+     * and its lines stay counted as queued. A flush requested while one is running joins it.
+     */
     virtual void flush(std::chrono::milliseconds deadline) = 0;
 
-    /** Take over the queue of an output this one replaces on reload (same format). */
+    /**
+     * Take over the queue of an output this one replaces on reload (same format). `previous` stops
+     * writing; its queued lines (in-flight ones included) move here, oldest first, in front of anything
+     * queued here already. The lines carry their accounting with them: they leave `previous`'s received and
+     * queued (its invariant still holds, with queued == 0) and count as received here; lines that do not
+     * fit this output's capacity count as dropped here. sent/dropped history stays with `previous`.
+     */
     void adoptQueue(Output &previous);
 
 Q_SIGNALS:
@@ -65,21 +79,36 @@ Q_SIGNALS:
     void flushFinished();
 
 protected:
-    /** Called after enqueue() or when the transport can take more: subclasses write from queue(). */
+    /** Called after enqueue() or when the transport can take more: subclasses write from the queue. */
     virtual void writeQueued() = 0;
-    OutputQueue &queue() { return m_queue; }
-    /** Subclasses report progress so counters and signals stay correct. */
+    /** Before adoptQueue() empties this output: stop writing, return in-flight lines via returnToQueue(). */
+    virtual void stopForHandover() { }
+
+    const OutputQueue &queue() const { return m_queue; }
+    /** Append up to maxBytes of whole lines (at least one line) from the queue to `into`; returns lines taken. */
+    qint64 takeBatch(std::string &into, std::size_t maxBytes);
+    /** In-flight lines reached the destination. */
     void markSent(qint64 lines);
+    /** In-flight lines could not be written: they go back to the front of the queue (may drop the oldest). */
+    void returnToQueue(std::string_view lines, qint64 lineCount);
     void markReplayed(qint64 lines);
     void markReconnect();
+    void setConnected(bool connected); ///< emits connectedChanged (and saturationChanged) on transitions
     void noteSaturation(); ///< emits saturationChanged on transitions
-
-    OutputCounters m_counters;
+    /** Emit flushFinished() from the event loop. */
+    void finishFlushLater();
 
 private:
+    void countDropped(qint64 lines);
+
     OutputConfig m_config;
     OutputQueue m_queue;
+    OutputCounters m_counters; ///< queued and connected are derived in counters()
+    qint64 m_inFlight = 0;
+    bool m_connected = false;
     bool m_lastSaturated = false;
+    qint64 m_dropsSinceLog = 0;
+    qint64 m_lastDropLogMs = 0;
 };
 
 } // namespace Garnet
