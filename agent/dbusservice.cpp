@@ -103,7 +103,7 @@ bool AgentDBusService::start(QDBusConnection bus, QString *error)
     attach();
     m_sinceFlush.start();
     m_countersTimer->start(CountersInterval);
-    qCInfo(lcDBus).noquote() << "status and control on the" << where << "as" << service;
+    qCDebug(lcDBus).noquote() << "status and control on the" << where << "as" << service;
     return true;
 }
 
