@@ -290,7 +290,7 @@ qint64 GraphiteOutput::kernelUnsentBytes() const
 
 void GraphiteOutput::flush(std::chrono::milliseconds deadline)
 {
-    if (m_flushing)
+    if (m_flushing || isFlushReportQueued())
         return; // joins the running flush
     if (!m_connectionUp) {
         finishFlushLater(); // nothing can be written now; the lines stay queued (and counted)

@@ -143,8 +143,16 @@ void Output::noteSaturation()
 
 void Output::finishFlushLater()
 {
+    if (m_flushReportQueued)
+        return;
+    m_flushReportQueued = true;
     QMetaObject::invokeMethod(
-        this, [this] { Q_EMIT flushFinished(); }, Qt::QueuedConnection);
+        this,
+        [this] {
+            m_flushReportQueued = false;
+            Q_EMIT flushFinished();
+        },
+        Qt::QueuedConnection);
 }
 
 void Output::countDropped(qint64 lines)

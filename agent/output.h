@@ -60,7 +60,8 @@ public:
     /**
      * Write out what is queued, giving up after `deadline`; emits flushFinished() exactly once, always from
      * the event loop (never inside this call). An output that cannot write (disconnected) finishes at once
-     * and its lines stay counted as queued. A flush requested while one is running joins it.
+     * and its lines stay counted as queued. A flush requested while one is running (or before its
+     * flushFinished() was emitted) joins it: one flushFinished() answers both.
      */
     virtual void flush(std::chrono::milliseconds deadline) = 0;
 
@@ -95,8 +96,9 @@ protected:
     void markReconnect();
     void setConnected(bool connected); ///< emits connectedChanged (and saturationChanged) on transitions
     void noteSaturation(); ///< emits saturationChanged on transitions
-    /** Emit flushFinished() from the event loop. */
+    /** Emit flushFinished() from the event loop (once, however often this is called before it runs). */
     void finishFlushLater();
+    bool isFlushReportQueued() const { return m_flushReportQueued; }
 
 private:
     void countDropped(qint64 lines);
@@ -107,6 +109,7 @@ private:
     qint64 m_inFlight = 0;
     bool m_connected = false;
     bool m_lastSaturated = false;
+    bool m_flushReportQueued = false;
     qint64 m_dropsSinceLog = 0;
     qint64 m_lastDropLogMs = 0;
 };

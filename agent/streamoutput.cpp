@@ -71,7 +71,7 @@ void StreamOutput::start()
 
 void StreamOutput::flush(std::chrono::milliseconds deadline)
 {
-    if (m_flushing)
+    if (m_flushing || isFlushReportQueued())
         return; // joins the running flush
     m_flushing = true;
     m_flushDeadlineTimer->start(deadline);
