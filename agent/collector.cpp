@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: MIT
 #include "collector.h"
 
+#include "common/dialect.h"
 #include "linesink.h"
 #include "logging.h"
 #include "runregistry.h"
@@ -20,6 +21,16 @@ namespace {
 
 /** QTimer counts in int milliseconds: a longer wait is cut into pieces (onTick re-arms when early). */
 constexpr qint64 MaxTimerDelayMs = 24 * 3600 * 1000;
+
+/** What a dialect made of the latest output: its Graphite lines and what it rejected, to the sink. */
+void handOver(DialectTranslator &dialect, LineSink &sink, const RunContext &run)
+{
+    for (const RejectReason reason : dialect.rejects())
+        sink.rejectLine(run, reason);
+    if (!dialect.lines().empty())
+        sink.ingestLines(run, dialect.lines());
+    dialect.clear();
+}
 
 } // namespace
 
@@ -60,10 +71,12 @@ Collector::Collector(const CollectorConfig &config, const CollectorEnvironment &
     }
     connect(m_tickTimer, &QTimer::timeout, this, &Collector::onTick);
     connect(m_timeoutTimer, &QTimer::timeout, this, &Collector::onTimeout);
-    if (m_config.mode == CollectorMode::Stdout && m_config.dialect != Dialect::Graphite)
+    if (m_config.dialect != Dialect::Graphite && m_config.mode == CollectorMode::Stdout)
+        m_dialect = std::make_unique<DialectTranslator>(m_config.dialect);
+    else if (m_config.dialect != Dialect::Graphite)
         qCWarning(lcScheduler).noquote().nospace()
             << "collector " << m_config.name
-            << ": dialects are not implemented yet; stdout is read as Graphite plaintext";
+            << ": a dialect applies to standard output (mode = \"stdout\"); the socket only takes Graphite lines";
     m_reportedState = state();
 }
 
@@ -187,6 +200,8 @@ void Collector::startRun(qint64 tickMs)
     m_interrupted = false;
     m_diagnostics.startRun();
     m_stdoutFramer.takeTail(); // reset
+    if (m_dialect)
+        m_dialect->startRun();
     m_stats.lastRun = QDateTime::currentDateTime();
     m_runClock.start();
 
@@ -251,8 +266,16 @@ void Collector::onFinished(int exitCode, QProcess::ExitStatus status)
         return;
     readStdout();
     readStderr();
-    if (m_config.mode == CollectorMode::Stdout && !m_stdoutFramer.takeTail().empty())
+    if (m_dialect && !m_interrupted) {
+        // Plugins often omit the final '\n': the tail is a line. nagios adds `state` from the exit status.
+        m_dialect->finishRun(m_stdoutFramer.takeTail(), status == QProcess::CrashExit ? 128 + exitCode : exitCode);
+        handOver(*m_dialect, m_sink, *m_run);
+        if (m_dialect->notifications() > 0)
+            qCDebug(lcScheduler).noquote().nospace()
+                << "collector " << m_config.name << ": ignored " << m_dialect->notifications() << " PUTNOTIF line(s)";
+    } else if (m_config.mode == CollectorMode::Stdout && !m_stdoutFramer.takeTail().empty()) {
         m_sink.rejectLine(*m_run, RejectReason::Unterminated);
+    }
     m_diagnostics.finishRun();
     disconnect(process, nullptr, this, nullptr);
     process->deleteLater();
@@ -371,9 +394,12 @@ void Collector::readStdout()
 
 void Collector::deliverLines(std::string_view lines)
 {
-    // The single hook for dialects: a nagios or collectd translator turns the tool's stdout into Graphite
-    // plaintext lines here (the nagios one also needs the exit status, known in onFinished).
-    m_sink.ingestLines(*m_run, lines);
+    if (!m_dialect) {
+        m_sink.ingestLines(*m_run, lines);
+        return;
+    }
+    m_dialect->translate(lines); // the nagios state metric follows in onFinished, from the exit status
+    handOver(*m_dialect, m_sink, *m_run);
 }
 
 void Collector::readStderr()

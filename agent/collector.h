@@ -23,6 +23,7 @@ class QTimer;
 
 namespace Garnet {
 
+class DialectTranslator;
 class LineSink;
 class RunRegistry;
 
@@ -152,6 +153,7 @@ private:
     bool m_interrupted = false; ///< stop() ended it
     QElapsedTimer m_runClock;
     LineFramer m_stdoutFramer;
+    std::unique_ptr<DialectTranslator> m_dialect; ///< stdout of a nagios/collectd collector → Graphite lines
     DiagnosticTail m_diagnostics; ///< stderr, and stdout in socket mode
 
     std::vector<pid_t> m_doomedGroups; ///< got SIGTERM, SIGKILL pending
