@@ -147,8 +147,9 @@ public:
         m_port = freePort();
         QByteArray conf = "listen\n    type linemode\n        127.0.0.1:" + QByteArray::number(m_port)
             + " proto tcp\n    ;\ncluster caches\n    carbon_ch\n";
-        for (quint16 port : cachePorts)
-            conf += "        127.0.0.1:" + QByteArray::number(port) + "\n";
+        // carbon_ch hashes on host and instance, not port: without instance names every metric hashes alike.
+        for (qsizetype i = 0; i < cachePorts.size(); ++i)
+            conf += "        127.0.0.1:" + QByteArray::number(cachePorts[i]) + "=cache" + QByteArray::number(i) + "\n";
         conf += "    ;\nmatch * send to caches stop;\n";
         QFile file(m_dir.filePath(QStringLiteral("relay.conf")));
         if (!file.open(QIODevice::WriteOnly) || file.write(conf) != conf.size())
