@@ -3,16 +3,15 @@
 #include "agent.h"
 
 #include "collector.h"
+#include "common/names.h"
 #include "logging.h"
 #include "output.h"
 #include "pipeline.h"
 #include "schedule.h"
 #include "socketserver.h"
-#include "common/names.h"
 
 #include <QCoreApplication>
 #include <QDateTime>
-#include <QDeadlineTimer>
 #include <QDir>
 #include <QTimer>
 
@@ -22,12 +21,13 @@ namespace Garnet {
 
 namespace {
 constexpr auto ShutdownFlushDeadline = std::chrono::seconds(5);
+constexpr auto ShutdownCollectorWait = std::chrono::milliseconds(3000); // longer than a collector's kill grace
 
 std::vector<OutputConfig> effectiveOutputs(const std::vector<OutputConfig> &configured)
 {
     if (!configured.empty())
         return configured;
-    return {OutputConfig{}}; // no output configured: plaintext on stdout
+    return { OutputConfig {} }; // no output configured: plaintext on stdout
 }
 } // namespace
 
@@ -46,6 +46,7 @@ Agent::Agent(QObject *parent)
 Agent::~Agent()
 {
     m_collectors.clear(); // kills running groups before the sink they write to goes away
+    m_retiring.clear();
     m_socket.reset();
     if (m_pipeline)
         m_pipeline->setOutputs({});
@@ -55,9 +56,9 @@ Agent::~Agent()
 QStringList Agent::bundledCollectorDirs()
 {
     const QString appDir = QCoreApplication::applicationDirPath();
-    QStringList dirs{QDir::cleanPath(appDir + QStringLiteral("/../collectors")),
-                     QDir::cleanPath(appDir + QStringLiteral("/../lib/garnet/collectors")),
-                     QStringLiteral(GARNET_COLLECTORS_INSTALL_DIR)};
+    QStringList dirs { QDir::cleanPath(appDir + QStringLiteral("/../collectors")),
+        QDir::cleanPath(appDir + QStringLiteral("/../lib/garnet/collectors")),
+        QStringLiteral(GARNET_COLLECTORS_INSTALL_DIR) };
     dirs.removeDuplicates();
     return dirs;
 }
@@ -103,9 +104,9 @@ bool Agent::start(const QString &configPath)
 
     applyCollectors(m_config, true);
     armSelfMetrics();
-    qCInfo(lcAgent).noquote() << "garnet-agent" << QString::fromLatin1(Version.data(), Version.size()) << "started:"
-                              << m_collectors.size() << "collector(s)," << m_outputs.size() << "output(s), socket"
-                              << m_config.agent.socketPath;
+    qCInfo(lcAgent).noquote() << "garnet-agent" << QString::fromLatin1(Version.data(), Version.size())
+                              << "started:" << m_collectors.size() << "collector(s)," << m_outputs.size()
+                              << "output(s), socket" << m_config.agent.socketPath;
     return true;
 }
 
@@ -119,14 +120,15 @@ bool Agent::reload()
         for (const QString &error : std::as_const(result.errors))
             qCCritical(lcConfig).noquote() << error;
         m_lastReloadError = result.errors.join(QLatin1Char('\n'));
-        qCWarning(lcAgent) << "reload failed:" << result.errors.size() << "error(s); the previous configuration stays in force";
+        qCWarning(lcAgent) << "reload failed:" << result.errors.size()
+                           << "error(s); the previous configuration stays in force";
         Q_EMIT reloaded(false);
         return false;
     }
     Config next = std::move(result.config);
     if (next.agent.socketPath != m_config.agent.socketPath) {
-        auto socket = std::make_unique<SocketServer>(*m_pipeline, [this](pid_t pid) { return m_registry.resolve(pid); },
-                                                     nullptr);
+        auto socket = std::make_unique<SocketServer>(
+            *m_pipeline, [this](pid_t pid) { return m_registry.resolve(pid); }, nullptr);
         if (!socket->listen(next.agent.socketPath)) {
             m_lastReloadError = socket->errorString();
             qCCritical(lcSocket).noquote() << m_lastReloadError << "- the previous configuration stays in force";
@@ -157,7 +159,7 @@ void Agent::applyOutputs(const std::vector<OutputConfig> &configs)
     for (std::size_t i = 0; i < configs.size(); ++i) {
         // An unchanged output keeps its connection and queue; a changed one takes over its predecessor's queue.
         auto same = std::find_if(m_outputs.begin(), m_outputs.end(),
-                                 [&](const std::unique_ptr<Output> &o) { return o && o->config() == configs[i]; });
+            [&](const std::unique_ptr<Output> &o) { return o && o->config() == configs[i]; });
         if (same != m_outputs.end()) {
             next.push_back(std::move(*same));
             continue;
@@ -189,9 +191,8 @@ void Agent::applyCollectors(const Config &config, bool agentChanged)
 {
     std::vector<std::unique_ptr<Collector>> next;
     for (const CollectorConfig &collectorConfig : config.collectors) {
-        auto same = std::find_if(m_collectors.begin(), m_collectors.end(), [&](const std::unique_ptr<Collector> &c) {
-            return c && c->config() == collectorConfig;
-        });
+        auto same = std::find_if(m_collectors.begin(), m_collectors.end(),
+            [&](const std::unique_ptr<Collector> &c) { return c && c->config() == collectorConfig; });
         if (same != m_collectors.end() && !agentChanged) {
             next.push_back(std::move(*same)); // unchanged file: keeps its schedule and a run in progress
             continue;
@@ -207,11 +208,28 @@ void Agent::applyCollectors(const Config &config, bool agentChanged)
     for (auto &old : m_collectors) {
         if (old) {
             qCInfo(lcScheduler) << "collector" << old->name() << "removed or changed";
-            old->stop();
+            retire(std::move(old));
         }
     }
-    m_collectors = std::move(next); // destroying the old ones kills whatever of their groups is left
+    m_collectors = std::move(next);
     Q_EMIT collectorsChanged();
+}
+
+void Agent::retire(std::unique_ptr<Collector> collector)
+{
+    collector->stop(); // SIGTERM to a running group now, SIGKILL after its grace
+    if (!collector->isRunning())
+        return; // destroyed here: nothing left to wait for
+    Collector *raw = collector.get();
+    connect(raw, &Collector::runFinished, this, [this, raw] {
+        // Not from inside the collector's own signal: erase once it has returned.
+        QTimer::singleShot(0, this, [this, raw] {
+            std::erase_if(m_retiring, [raw](const auto &c) { return c.get() == raw; });
+            if (m_shuttingDown && m_retiring.empty())
+                finishShutdown();
+        });
+    });
+    m_retiring.push_back(std::move(collector));
 }
 
 Collector *Agent::collector(const QString &name) const
@@ -262,24 +280,25 @@ void Agent::shutdown()
     qCInfo(lcAgent) << "shutting down";
     m_selfMetricsTimer->stop();
     for (auto &collector : m_collectors)
-        collector->stop();
-    // Give running groups their SIGTERM grace, then destroy the collectors (which SIGKILLs what is left).
-    auto *poll = new QTimer(this);
-    auto deadline = std::make_shared<QDeadlineTimer>(std::chrono::milliseconds(2500));
-    connect(poll, &QTimer::timeout, this, [this, poll, deadline] {
-        const bool anyRunning = std::any_of(m_collectors.begin(), m_collectors.end(),
-                                            [](const auto &c) { return c->isRunning(); });
-        if (anyRunning && !deadline->hasExpired())
-            return;
-        poll->deleteLater();
-        m_collectors.clear();
+        retire(std::move(collector));
+    m_collectors.clear();
+    Q_EMIT collectorsChanged();
+    if (m_retiring.empty()) {
+        finishShutdown();
+        return;
+    }
+    // Running groups had SIGTERM; collectors SIGKILL after their grace. Past this bound, stop waiting.
+    QTimer::singleShot(ShutdownCollectorWait, this, [this] {
+        m_retiring.clear(); // SIGKILLs and reaps whatever is left
         finishShutdown();
     });
-    poll->start(20);
 }
 
 void Agent::finishShutdown()
 {
+    if (m_finishing)
+        return;
+    m_finishing = true;
     m_socket->close(); // reads what collectors already wrote, then removes the socket file
     emitSelfMetrics();
     auto pending = std::make_shared<int>(int(m_outputs.size()));
@@ -288,14 +307,17 @@ void Agent::finishShutdown()
         return;
     }
     for (auto &output : m_outputs) {
-        connect(output.get(), &Output::flushFinished, this, [this, pending] {
-            if (--*pending == 0) {
-                const AgentCounters c = counters();
-                qCInfo(lcAgent) << "stopped: received" << c.received << "sent" << c.sent << "dropped" << c.dropped
-                                << "rejected" << c.rejected << "undelivered" << c.queued;
-                Q_EMIT finished(0);
-            }
-        }, Qt::QueuedConnection);
+        connect(
+            output.get(), &Output::flushFinished, this,
+            [this, pending] {
+                if (--*pending == 0) {
+                    const AgentCounters c = counters();
+                    qCInfo(lcAgent) << "stopped: received" << c.received << "sent" << c.sent << "dropped" << c.dropped
+                                    << "rejected" << c.rejected << "undelivered" << c.queued;
+                    Q_EMIT finished(0);
+                }
+            },
+            Qt::QueuedConnection);
         output->flush(ShutdownFlushDeadline);
     }
 }

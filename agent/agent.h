@@ -79,6 +79,8 @@ private:
     void armSelfMetrics();
     void emitSelfMetrics();
     void finishShutdown();
+    /** Stop a collector that is no longer configured; keep it until its running group is gone. */
+    void retire(std::unique_ptr<Collector> collector);
 
     Config m_config;
     RunRegistry m_registry;
@@ -86,10 +88,12 @@ private:
     std::unique_ptr<SocketServer> m_socket;
     std::vector<std::unique_ptr<Output>> m_outputs;
     std::vector<std::unique_ptr<Collector>> m_collectors;
+    std::vector<std::unique_ptr<Collector>> m_retiring; ///< removed or changed, their last run still ending
     QTimer *m_selfMetricsTimer;
     qint64 m_selfMetricsTickMs = 0;
     QString m_lastReloadError;
     bool m_shuttingDown = false;
+    bool m_finishing = false;
 };
 
 } // namespace Garnet

@@ -53,6 +53,7 @@ private Q_SLOTS:
     void crashingCollectorIsCounted();
     void sighupAppliesChangedFiles();
     void sighupWithBrokenConfigKeepsOld();
+    void sighupRemovingARunningCollectorEndsItsGroup();
     void sigtermFlushesAndRemovesSocket();
     void testOneCollector();
 };
@@ -275,6 +276,25 @@ void tst_agentprocess::sighupWithBrokenConfigKeepsOld()
     const qsizetype before = sink.linesStartingWith("servers.testhost.shell.shell.answer ").size();
     QTRY_VERIFY_WITH_TIMEOUT(
         sink.linesStartingWith("servers.testhost.shell.shell.answer ").size() > before + 1, Timeout);
+    QCOMPARE(agent.process().state(), QProcess::Running);
+}
+
+void tst_agentprocess::sighupRemovingARunningCollectorEndsItsGroup()
+{
+    ConfigTree tree;
+    tree.writeMain({});
+    const QString pidFile = tree.path(QStringLiteral("child.pid"));
+    tree.writeCollector(QStringLiteral("hang"),
+        "command = [\"" + testCollector("hang.sh").toUtf8() + "\", \"" + pidFile.toUtf8()
+            + "\"]\nmode = \"stdout\"\ninterval = \"2s\"\ntimeout = \"1h\"\n");
+    AgentProcess agent;
+    agent.start({ QStringLiteral("--config"), tree.mainFile() });
+    QTRY_VERIFY_WITH_TIMEOUT(!tree.read(QStringLiteral("child.pid")).trimmed().isEmpty(), Timeout);
+    const pid_t child = pid_t(tree.read(QStringLiteral("child.pid")).trimmed().toInt());
+    tree.removeCollector(QStringLiteral("hang"));
+    agent.signal(SIGHUP);
+    // SIGTERM to the group, SIGKILL after the grace for the child that ignores SIGTERM; the agent lives on.
+    QTRY_VERIFY_WITH_TIMEOUT(processGone(child), Timeout);
     QCOMPARE(agent.process().state(), QProcess::Running);
 }
 
