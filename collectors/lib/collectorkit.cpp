@@ -323,10 +323,13 @@ State::State(std::string_view fallbackName)
     std::string_view line;
     std::uint64_t previousNs = 0;
     bool valid = nextLine(text, line) && line == "garnet-state 1";
-    while (valid && nextLine(text, line)) {
+    bool complete = false;
+    while (valid && !complete && nextLine(text, line)) {
         const std::string_view key = nextField(line);
         const std::string_view value = nextField(line);
-        if (key == "boot") {
+        if (key == "end") {
+            complete = true;
+        } else if (key == "boot") {
             valid = value == m_bootId && !m_bootId.empty();
         } else if (key == "time") {
             const auto ns = parseUnsigned(value);
@@ -336,7 +339,7 @@ State::State(std::string_view fallbackName)
             m_previous.insert_or_assign(std::string(key), *number);
         }
     }
-    if (!valid || previousNs == 0) {
+    if (!valid || !complete || previousNs == 0) {
         m_previous.clear();
         return;
     }
@@ -368,18 +371,23 @@ void State::save() const
     std::string text = "garnet-state 1\nboot " + m_bootId + "\ntime " + std::to_string(m_nowNs) + "\n";
     for (const auto &[key, value] : m_next)
         text.append(key).append(" ").append(std::to_string(value)).append("\n");
-    const std::string temporary = m_path + "." + std::to_string(::getpid()) + ".tmp";
-    const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
-    if (fd < 0) {
-        printError("cannot write ", temporary, std::string(": ").append(errorText()));
-        return;
+    text.append("end\n");
+    // Rewritten in place, not replaced by rename(): on ext4 a rename over a file waits for the journal now
+    // and then (tens of ms). A run killed half-way leaves a file without "end", which the next run ignores.
+    const int fd = ::open(m_path.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+    bool saved = fd >= 0;
+    for (std::size_t done = 0; saved && done < text.size();) {
+        const ssize_t written = ::pwrite(fd, text.data() + done, text.size() - done, off_t(done));
+        if (written < 0 && errno == EINTR)
+            continue;
+        saved = written > 0;
+        done += saved ? std::size_t(written) : 0;
     }
-    const bool written = writeAll(fd, text, false);
-    ::close(fd);
-    if (!written || ::rename(temporary.c_str(), m_path.c_str()) != 0) {
+    saved = saved && ::ftruncate(fd, off_t(text.size())) == 0;
+    if (!saved)
         printError("cannot save ", m_path, std::string(": ").append(errorText()));
-        ::unlink(temporary.c_str());
-    }
+    if (fd >= 0)
+        ::close(fd);
 }
 
 } // namespace GarnetCollector

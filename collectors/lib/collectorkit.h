@@ -77,7 +77,8 @@ std::string pathNode(std::string_view text);
  * The previous sample of one collector, for counters → rates. Kept in `<state dir>/<name>.state`, where
  * the state dir is $GARNET_STATE_DIR, else $XDG_RUNTIME_DIR/garnet/state, else /tmp/garnet-state-<uid>
  * (created 0700; not used unless owned by us and private). name is $GARNET_COLLECTOR, else the program
- * name. A sample from another boot, from the future or unreadable is ignored: the run emits no rates.
+ * name. A sample from another boot, from the future, incomplete (no final "end": a run was killed while
+ * writing it) or unreadable is ignored: the run emits no rates.
  */
 class State
 {
@@ -95,7 +96,7 @@ public:
     std::optional<std::uint64_t> delta(std::string_view key, std::uint64_t now);
     /** Records a value for the next run without computing anything. */
     void record(std::string_view key, std::uint64_t value) { m_next.insert_or_assign(std::string(key), value); }
-    /** Writes the recorded values atomically (temp file + rename). Silently does nothing without a dir. */
+    /** Writes the recorded values for the next run (in place, ending in "end"). Nothing without a dir. */
     void save() const;
 
     /** The state directory, created if needed; empty (with a message on stderr) when unusable. */

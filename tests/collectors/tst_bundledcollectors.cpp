@@ -114,6 +114,7 @@ private Q_SLOTS:
     void diskioRatesFromTheSecondRun();
     void processesCountsAddUp();
     void stateFileIsPrivate();
+    void incompleteStateMeansNoRates();
     void unusableStateDirMeansNoRates();
     void writesToTheSocketInTheLastArgument();
     void unreachableSocketFails();
@@ -316,6 +317,21 @@ void TestBundledCollectors::stateFileIsPrivate()
     QCOMPARE(info.st_mode & 0777, 0600u);
     QVERIFY(readProc(qPrintable(file)).startsWith("garnet-state 1\nboot "));
     QCOMPARE(QDir(stateDir()).entryList(QDir::Files).size(), 1); // no temporary file left behind
+}
+
+void TestBundledCollectors::incompleteStateMeansNoRates()
+{
+    QCOMPARE(run(QStringLiteral("network"), stateDir()).exitCode, 0);
+    QFile state(stateDir() + QStringLiteral("/network.state"));
+    QVERIFY(state.open(QIODevice::ReadWrite));
+    const QByteArray complete = state.readAll();
+    QVERIFY(complete.endsWith("\nend\n"));
+    QVERIFY(state.resize(complete.size() - 4)); // as if the run was killed before writing "end"
+    state.close();
+    const Run second = run(QStringLiteral("network"), stateDir());
+    QCOMPARE(second.exitCode, 0);
+    QVERIFY(second.values.isEmpty());
+    QVERIFY(run(QStringLiteral("network"), stateDir()).values.contains("lo.rx_byte")); // it wrote a good one
 }
 
 void TestBundledCollectors::unusableStateDirMeansNoRates()
