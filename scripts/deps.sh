@@ -13,6 +13,7 @@ GARNET_RUNTIME_PACKAGES=(
 )
 GARNET_TEST_PACKAGES=(
     graphite-carbon python3-whisper carbon-c-relay util-linux
+    monitoring-plugins-basic # real Nagios plugins for the nagios dialect tests
 )
 
 # garnet_install_missing PACKAGE...: apt-get installs those that dpkg does not know as installed.
