@@ -72,9 +72,22 @@ bool Watch::start()
         QDBusServiceWatcher::WatchForRegistration | QDBusServiceWatcher::WatchForUnregistration, this);
     connect(m_serviceWatcher, &QDBusServiceWatcher::serviceUnregistered, this,
         [this] { Q_EMIT notice(QStringLiteral("the agent stopped; waiting for it to come back (Ctrl-C stops)")); });
-    connect(m_serviceWatcher, &QDBusServiceWatcher::serviceRegistered, this,
-        [this] { Q_EMIT notice(QStringLiteral("the agent is back")); });
+    connect(m_serviceWatcher, &QDBusServiceWatcher::serviceRegistered, this, [this] {
+        Q_EMIT notice(QStringLiteral("the agent is back"));
+        learnStates();
+    });
+    learnStates();
     return true;
+}
+
+void Watch::learnStates()
+{
+    m_settled.clear();
+    auto reply = m_proxy.Collectors();
+    reply.waitForFinished();
+    for (const CollectorStatus &status : reply.value())
+        if (status.state != u"running")
+            m_settled.insert(status.name, status.state);
 }
 
 void Watch::onValues(const Garnet::MetricSampleList &samples)
@@ -90,8 +103,13 @@ void Watch::onValues(const Garnet::MetricSampleList &samples)
 
 void Watch::onState(const QString &name, const QString &state)
 {
-    if (m_collector.isEmpty() || name == m_collector)
-        Q_EMIT line(formatWatchState(name, state, now()));
+    if ((!m_collector.isEmpty() && name != m_collector) || state == u"running")
+        return;
+    const auto previous = m_settled.constFind(name);
+    if (previous != m_settled.constEnd() && *previous == state)
+        return;
+    m_settled.insert(name, state);
+    Q_EMIT line(formatWatchState(name, state, now()));
 }
 
 void Watch::onSignal()

@@ -5,6 +5,7 @@
 #include "common/dbustypes.h"
 
 #include <QDBusConnection>
+#include <QHash>
 #include <QObject>
 
 class CtlAgentProxy;
@@ -16,7 +17,8 @@ namespace Garnet::Ctl {
 /**
  * `garnetctl watch`: turns the agent's ValuesArrived and CollectorStateChanged signals into lines, follows the
  * agent across restarts (the signals are matched by the well-known name) and ends the event loop with exit
- * code 0 on SIGINT or SIGTERM.
+ * code 0 on SIGINT or SIGTERM. State lines show changes of the settled state (ok, failing, timed-out, disabled):
+ * the "running" in between every run would bury them.
  */
 class Watch : public QObject
 {
@@ -36,10 +38,12 @@ private:
     void onValues(const Garnet::MetricSampleList &samples);
     void onState(const QString &name, const QString &state);
     void onSignal();
+    void learnStates();
 
     QDBusConnection m_bus;
     CtlAgentProxy &m_proxy;
     QString m_collector;
+    QHash<QString, QString> m_settled; ///< last state other than "running", per collector
     QDBusServiceWatcher *m_serviceWatcher = nullptr;
     QSocketNotifier *m_signalNotifier = nullptr;
 };
