@@ -37,6 +37,7 @@ GraphiteOutput::GraphiteOutput(const OutputConfig &config, QObject *parent)
     , m_reconnectTimer(new QTimer(this))
     , m_connectTimeout(new QTimer(this))
     , m_flushPoll(new QTimer(this))
+    , m_stallTimer(new QTimer(this))
 {
     m_clock.start();
     m_reconnectTimer->setSingleShot(true);
@@ -49,6 +50,15 @@ GraphiteOutput::GraphiteOutput(const OutputConfig &config, QObject *parent)
     });
     m_flushPoll->setInterval(FlushPollInterval);
     connect(m_flushPoll, &QTimer::timeout, this, &GraphiteOutput::checkFlushDone);
+    m_stallTimer->setSingleShot(true);
+    m_stallTimer->setInterval(DefaultStallTimeout);
+    connect(m_stallTimer, &QTimer::timeout, this, [this] {
+        if (m_inFlight.empty())
+            return;
+        m_lastError
+            = QStringLiteral("no progress for %1 s, the peer stopped reading").arg(m_stallTimer->interval() / 1000.0);
+        m_socket->abort(); // an unexpected end: replayed and reconnected like any other
+    });
 
     connect(m_socket, &QAbstractSocket::connected, this, &GraphiteOutput::onConnected);
     connect(m_socket, &QAbstractSocket::stateChanged, this, &GraphiteOutput::onStateChanged);
@@ -63,6 +73,11 @@ GraphiteOutput::~GraphiteOutput()
     m_stopped = true;
     disconnect(m_socket, nullptr, this, nullptr);
     m_socket->abort();
+}
+
+void GraphiteOutput::setStallTimeout(std::chrono::milliseconds timeout)
+{
+    m_stallTimer->setInterval(timeout);
 }
 
 void GraphiteOutput::start()
@@ -115,6 +130,7 @@ void GraphiteOutput::onStateChanged(QAbstractSocket::SocketState state)
 void GraphiteOutput::connectionEnded()
 {
     m_connectTimeout->stop();
+    m_stallTimer->stop();
     // Qt reports a failed attempt's state change before its error: read the error from the socket then.
     const QString reason = m_lastError.isEmpty() ? m_socket->errorString() : m_lastError;
     if (m_connectionUp) {
@@ -218,6 +234,8 @@ void GraphiteOutput::writeNow()
         const qint64 size = qint64(batch.data.size());
         const qint64 written = m_socket->write(batch.data.data(), size);
         m_inFlight.push_back(std::move(batch));
+        if (!m_stallTimer->isActive())
+            m_stallTimer->start();
         if (written != size)
             break; // the socket failed: connectionEnded() takes the batch back
     }
@@ -257,6 +275,10 @@ void GraphiteOutput::onBytesWritten(qint64 bytes)
         m_historyBytes += batch.data.size();
         m_history.push_back(std::move(batch));
     }
+    if (m_inFlight.empty())
+        m_stallTimer->stop();
+    else
+        m_stallTimer->start(); // progress: the peer is alive
     trimHistory();
     writeNow();
 }
@@ -330,6 +352,25 @@ void GraphiteOutput::stopForHandover()
     m_socket->abort(); // connectionEnded() returns the in-flight lines to the queue
     if (m_connectionUp)
         connectionEnded();
+}
+
+std::string GraphiteOutput::takeReplay()
+{
+    std::string replay = m_replay.substr(m_replayOffset);
+    m_replay = std::string();
+    m_replayOffset = 0;
+    return replay;
+}
+
+void GraphiteOutput::adoptReplay(std::string &&replay)
+{
+    if (replay.empty())
+        return;
+    // The adopted lines are older than anything replayed here already.
+    replay.append(std::string_view(m_replay).substr(m_replayOffset));
+    m_replay = std::move(replay);
+    m_replayOffset = 0;
+    writeQueued();
 }
 
 std::string GraphiteOutput::newBuffer()

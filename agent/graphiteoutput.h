@@ -44,6 +44,7 @@ public:
     static constexpr std::chrono::milliseconds InitialBackoff { 100 };
     static constexpr std::chrono::milliseconds MaxBackoff { 30000 };
     static constexpr std::chrono::milliseconds ConnectTimeout { 10000 };
+    static constexpr std::chrono::milliseconds DefaultStallTimeout { 30000 };
 
     explicit GraphiteOutput(const OutputConfig &config, QObject *parent = nullptr);
     ~GraphiteOutput() override;
@@ -53,10 +54,17 @@ public:
 
     /** Bytes waiting to be replayed on the next connection (for status and tests). */
     std::size_t pendingReplayBytes() const { return m_replay.size() - m_replayOffset; }
+    /**
+     * A connection whose pending data makes no progress for this long is treated as dead (a stalled or
+     * half-open peer): it is aborted, replayed and reconnected.
+     */
+    void setStallTimeout(std::chrono::milliseconds timeout);
 
 protected:
     void writeQueued() override;
     void stopForHandover() override;
+    std::string takeReplay() override;
+    void adoptReplay(std::string &&replay) override;
 
 private:
     struct Batch
@@ -86,6 +94,7 @@ private:
     QTimer *m_reconnectTimer;
     QTimer *m_connectTimeout;
     QTimer *m_flushPoll;
+    QTimer *m_stallTimer; ///< runs while data is pending, restarted on every bit of progress
     QElapsedTimer m_clock; ///< monotonic time base for the history
     QElapsedTimer m_connectedFor;
     std::chrono::milliseconds m_backoff = InitialBackoff;

@@ -83,6 +83,9 @@ void Output::adoptQueue(Output &previous)
     previous.noteSaturation();
     m_counters.received += count;
     countDropped(m_queue.pushFront(lines, count));
+    if (m_config.type == previous.m_config.type && m_config.host == previous.m_config.host
+        && m_config.port == previous.m_config.port && m_config.path == previous.m_config.path)
+        adoptReplay(previous.takeReplay());
     qCInfo(lcOutput).noquote() << name() << "took over" << count << "queued line(s) from" << previous.name();
     noteSaturation();
     writeQueued();

@@ -71,6 +71,7 @@ public:
      * queued here already. The lines carry their accounting with them: they leave `previous`'s received and
      * queued (its invariant still holds, with queued == 0) and count as received here; lines that do not
      * fit this output's capacity count as dropped here. sent/dropped history stays with `previous`.
+     * Lines waiting to be replayed move too when both outputs write to the same destination.
      */
     void adoptQueue(Output &previous);
 
@@ -84,6 +85,12 @@ protected:
     virtual void writeQueued() = 0;
     /** Before adoptQueue() empties this output: stop writing, return in-flight lines via returnToQueue(). */
     virtual void stopForHandover() { }
+    /**
+     * Hand-over of lines already sent but due for a resend (see GraphiteOutput): the replacement takes
+     * them when it writes to the same destination. Duplicates: outside the counters' invariant.
+     */
+    virtual std::string takeReplay() { return {}; }
+    virtual void adoptReplay(std::string &&) { }
 
     const OutputQueue &queue() const { return m_queue; }
     /** Append up to maxBytes of whole lines (at least one line) from the queue to `into`; returns lines taken. */

@@ -146,7 +146,9 @@ private Q_SLOTS:
     void flushWithSinkDownReturnsAtOnce();
     void flushWithStalledSinkReturnsByDeadline();
     void flushWithSinkUpDeliversEverything();
+    void stalledPeerIsAbandonedAndReplayed();
     void adoptQueueMovesLinesAndAccounting();
+    void adoptQueueCarriesPendingReplay();
     void nameAndFactory();
 };
 
@@ -345,6 +347,23 @@ void tst_graphiteoutput::flushWithSinkUpDeliversEverything()
     QVERIFY(sink.numbers() == range(0, 100000));
 }
 
+void tst_graphiteoutput::stalledPeerIsAbandonedAndReplayed()
+{
+    CarbonSink sink;
+    sink.stalled = true; // accepts, then never reads
+    QVERIFY(sink.listen());
+    GraphiteOutput output(graphiteConfig(sink.port()));
+    output.setStallTimeout(std::chrono::milliseconds(300));
+    output.start();
+    QTRY_VERIFY(output.isConnected());
+    for (qint64 first = 0; first < 400000; first += 20000)
+        enqueueRange(output, first, 20000);
+    QTRY_VERIFY_WITH_TIMEOUT(output.counters().reconnects >= 1, 20000);
+    QVERIFY(sink.accepted >= 2);
+    QVERIFY(invariantHolds(output.counters()));
+    QCOMPARE(output.counters().dropped, 0);
+}
+
 void tst_graphiteoutput::adoptQueueMovesLinesAndAccounting()
 {
     const quint16 port = unusedPort();
@@ -372,6 +391,35 @@ void tst_graphiteoutput::adoptQueueMovesLinesAndAccounting()
     QTRY_COMPARE_WITH_TIMEOUT(qint64(sink.lines.size()), qint64(35), 20000);
     QVERIFY(sink.numbers() == range(20, 35));
     QTRY_COMPARE(next.counters().sent, 35);
+}
+
+void tst_graphiteoutput::adoptQueueCarriesPendingReplay()
+{
+    CarbonSink sink;
+    QVERIFY(sink.listen());
+    const quint16 port = sink.port();
+    GraphiteOutput previous(graphiteConfig(port));
+    previous.start();
+    QTRY_VERIFY(previous.isConnected());
+    enqueueRange(previous, 0, 5000);
+    QTRY_COMPARE(previous.counters().sent, 5000);
+    sink.stop(); // the sink dies with whatever it had not read: only the replay can restore it
+    QTRY_VERIFY(!previous.isConnected());
+    QVERIFY(previous.pendingReplayBytes() > 0);
+    enqueueRange(previous, 5000, 100);
+
+    GraphiteOutput next(graphiteConfig(port));
+    next.adoptQueue(previous);
+    QCOMPARE(previous.pendingReplayBytes(), std::size_t(0));
+    QVERIFY(next.pendingReplayBytes() > 0);
+    QCOMPARE(next.counters().queued, 100);
+
+    CarbonSink restarted;
+    QVERIFY(restarted.listen(port));
+    next.start();
+    QTRY_COMPARE_WITH_TIMEOUT(distinctNumbers(restarted), std::size_t(5000 + 100), 20000);
+    QTRY_VERIFY(next.counters().replayed >= 5000);
+    QCOMPARE(next.counters().sent, 100);
 }
 
 void tst_graphiteoutput::nameAndFactory()
