@@ -251,6 +251,7 @@ void SocketServer::readFrom(Connection &connection)
 
 void SocketServer::consume(Connection &connection, std::string_view data)
 {
+    m_counters.bytesRead += qint64(data.size());
     const RunContext &run = *connection.context;
     connection.framer.feed(
         data, [&](std::string_view lines) { m_sink.ingestLines(run, lines); },

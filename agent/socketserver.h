@@ -25,6 +25,7 @@ struct SocketCounters
     qint64 connections = 0; ///< accepted in total
     qint64 openConnections = 0;
     qint64 unattributedConnections = 0;
+    qint64 bytesRead = 0;
     /** Lines the framer discarded for growing past MaxLineLength across reads (a long line that arrives
      *  whole in one read is rejected by the parser instead; either way the reject reason is TooLong). */
     qint64 overlongLines = 0;

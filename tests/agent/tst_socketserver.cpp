@@ -94,6 +94,7 @@ private Q_SLOTS:
     void badPathsAreRefused_data();
     void badPathsAreRefused();
     void concurrentWritersArriveExactly();
+    void lineSplitAcrossWritesIsJoined();
     void overlongLineIsRejectedAndConnectionSurvives();
     void unterminatedTailIsRejected();
     void attributionUsesThePeerPid();
@@ -250,6 +251,24 @@ void tst_socketserver::concurrentWritersArriveExactly()
         QVERIFY2(prefixByCollector.count(collector), collector.constData());
         QVERIFY2(lines == numberedLines(prefixByCollector[collector], LinesEach), collector.constData());
     }
+}
+
+void tst_socketserver::lineSplitAcrossWritesIsJoined()
+{
+    RecordingSink sink;
+    SocketServer server(sink, nullptr, context("mine"));
+    QVERIFY(server.listen(socketPath()));
+    auto client = connectClient(socketPath());
+    QVERIFY(client);
+    writeAll(*client, "first 1 2\nsplit.li");
+    QTRY_COMPARE(server.counters().bytesRead, 18); // the server has read the partial line...
+    QCOMPARE(sink.byCollector["mine"], std::string("first 1 2\n")); // ...and holds it back
+    writeAll(*client, "ne 3");
+    QTRY_COMPARE(server.counters().bytesRead, 22);
+    writeAll(*client, " 4\nnext 5 6\n");
+    QTRY_COMPARE(sink.lineCount, 3);
+    QCOMPARE(sink.byCollector["mine"], std::string("first 1 2\nsplit.line 3 4\nnext 5 6\n"));
+    QVERIFY(sink.rejects.empty());
 }
 
 void tst_socketserver::overlongLineIsRejectedAndConnectionSurvives()
