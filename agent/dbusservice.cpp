@@ -158,7 +158,7 @@ CollectorStatus AgentDBusService::collectorStatus(const Garnet::Collector &colle
     CollectorStatus status;
     status.name = collector.name();
     status.state = collectorStateName(collector.state());
-    status.enabled = collector.state() != CollectorState::Disabled;
+    status.enabled = collector.isEnabled();
     status.lastRunMs = msSinceEpoch(stats.lastRun);
     status.lastDurationMs = stats.lastDurationMs;
     status.lastExit = stats.lastExitStatus;

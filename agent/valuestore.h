@@ -18,7 +18,9 @@ struct ValueStoreLimits
 {
     std::size_t pointsPerMetric = 120; ///< ring size: two minutes of sparkline at 1 s
     std::size_t metricsPerCollector = 5000;
-    std::size_t totalMetrics = 20000; ///< over all collectors: worst case ~20000 × 120 × 16 B ≈ 38 MB of points
+    /// Over all collectors. Worst case ~10000 × 120 × 16 B ≈ 19 MB of points, and a Values("") reply stays under
+    /// the system bus's 32 MiB message limit.
+    std::size_t totalMetrics = 10000;
 };
 
 /**
