@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: MIT
 #include "common/dialect.h"
 
+#include <QRandomGenerator>
 #include <QTest>
 
 using namespace Garnet;
@@ -24,6 +25,7 @@ class TestCollectd : public QObject
 {
     Q_OBJECT
 private Q_SLOTS:
+    void garbageNeverYieldsInvalidLines();
     void identifier_data();
     void identifier();
     void dataSources_data();
@@ -268,6 +270,43 @@ void TestCollectd::translatorTakesTheUnterminatedTail()
     translator.translate("PUTVAL h/exec/gauge-a N:1\n");
     translator.finishRun("PUTVAL h/exec/gauge-b N:2", 0);
     QCOMPARE(bytes(translator.lines()), QByteArray("exec.gauge-a 1\nexec.gauge-b 2\n"));
+}
+
+void TestCollectd::garbageNeverYieldsInvalidLines()
+{
+    // Random lines over the characters that matter to the grammar: whatever comes out must be valid.
+    static constexpr std::string_view Alphabet = "'=;:|@~ \t.-+0123456789UeE%abcB/\\\"#-N\r\xc3\xa9\x01";
+    QRandomGenerator random(20260101);
+    int produced = 0;
+    DialectTranslator translator(Dialect::Collectd);
+    for (int run = 0; run < 200; ++run) {
+        translator.startRun();
+        std::string output;
+        for (int line = 0; line < 10; ++line) {
+            static constexpr std::string_view Starts[]
+                = { "", "PUTVAL ", "PUTVAL h/exec/gauge ", "PUTVAL \"h/exec-x y/if_octets-z\" N:", "PUTVAL h/p/t 17:" };
+            output += Starts[random.bounded(int(std::size(Starts)))];
+            const int length = random.bounded(60);
+            for (int i = 0; i < length; ++i)
+                output += Alphabet[random.bounded(int(Alphabet.size()))];
+            output += '\n';
+        }
+        translator.translate(output);
+        translator.finishRun("x=1;2;3;4;5;6;7 'tail", random.bounded(300) - 20);
+        for (const QByteArray &line : bytes(translator.lines()).split('\n')) {
+            if (line.isEmpty())
+                continue;
+            ParsedMetric metric;
+            const RejectReason reason
+                = parseMetricLine(std::string_view(line.constData(), std::size_t(line.size())), metric);
+            // Control bytes and invalid UTF-8 pass through unchanged on purpose: the parser rejects them.
+            QVERIFY2(reason == RejectReason::None || reason == RejectReason::BadEncoding, line.constData());
+            ++produced;
+        }
+        translator.clear();
+    }
+    qDebug() << "lines produced:" << produced;
+    QVERIFY(produced > 10);
 }
 
 QTEST_GUILESS_MAIN(TestCollectd)

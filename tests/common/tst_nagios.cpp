@@ -4,6 +4,7 @@
 
 #include <QDir>
 #include <QFile>
+#include <QRandomGenerator>
 #include <QTest>
 
 using namespace Garnet;
@@ -41,6 +42,7 @@ class TestNagios : public QObject
 {
     Q_OBJECT
 private Q_SLOTS:
+    void garbageNeverYieldsInvalidLines();
     void perfItem_data();
     void perfItem();
     void splitItems_data();
@@ -335,6 +337,41 @@ void TestNagios::translatorIsReusedAcrossRuns()
     translator.finishRun({}, 1);
     QCOMPARE(bytes(translator.lines()), QByteArray("b 2\nstate 1\n"));
     QVERIFY(translator.rejects().empty());
+}
+
+void TestNagios::garbageNeverYieldsInvalidLines()
+{
+    // Random lines over the characters that matter to the grammar: whatever comes out must be valid.
+    static constexpr std::string_view Alphabet = "'=;:|@~ \t.-+0123456789UeE%abcB/\\\"#-N\r\xc3\xa9\x01";
+    QRandomGenerator random(20260101);
+    int produced = 0;
+    DialectTranslator translator(Dialect::Nagios);
+    for (int run = 0; run < 200; ++run) {
+        translator.startRun();
+        std::string output;
+        for (int line = 0; line < 10; ++line) {
+            output += random.bounded(3) == 0 ? "OK | " : "";
+            const int length = random.bounded(60);
+            for (int i = 0; i < length; ++i)
+                output += Alphabet[random.bounded(int(Alphabet.size()))];
+            output += '\n';
+        }
+        translator.translate(output);
+        translator.finishRun("x=1;2;3;4;5;6;7 'tail", random.bounded(300) - 20);
+        for (const QByteArray &line : bytes(translator.lines()).split('\n')) {
+            if (line.isEmpty())
+                continue;
+            ParsedMetric metric;
+            const RejectReason reason
+                = parseMetricLine(std::string_view(line.constData(), std::size_t(line.size())), metric);
+            // Control bytes and invalid UTF-8 pass through unchanged on purpose: the parser rejects them.
+            QVERIFY2(reason == RejectReason::None || reason == RejectReason::BadEncoding, line.constData());
+            ++produced;
+        }
+        translator.clear();
+    }
+    qDebug() << "lines produced:" << produced;
+    QVERIFY(produced > 100);
 }
 
 QTEST_GUILESS_MAIN(TestNagios)
