@@ -52,7 +52,6 @@ QString userName(uint uid)
 AgentDBusService::AgentDBusService(Agent &agent, QObject *parent)
     : QObject(parent)
     , m_agent(agent)
-    , m_bus(QString())
     , m_flushTimer(new QTimer(this))
     , m_countersTimer(new QTimer(this))
     , m_startTimeMs(QDateTime::currentMSecsSinceEpoch())
@@ -98,7 +97,6 @@ bool AgentDBusService::start(QDBusConnection bus, QString *error)
         const QString pid = owner.isValid() ? QStringLiteral(" (pid %1)").arg(owner.value()) : QString();
         return fail(QStringLiteral("another garnet-agent%1 already owns %2 on the %3").arg(pid, service, where));
     }
-    m_bus = bus;
     m_started = true;
     attach();
     m_sinceFlush.start();

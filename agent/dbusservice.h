@@ -94,7 +94,6 @@ private:
 
     Agent &m_agent;
     Agent1Adaptor *m_adaptor = nullptr;
-    QDBusConnection m_bus;
     ValueStore m_store;
     QTimer *m_flushTimer;
     QTimer *m_countersTimer;
