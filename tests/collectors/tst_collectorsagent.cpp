@@ -43,8 +43,9 @@ QByteArray stdoutCollector(const QStringList &command, const char *dialect)
     QByteArrayList quoted;
     for (const QString &part : command)
         quoted << '"' + part.toUtf8() + '"';
-    return "command = [" + quoted.join(", ") + "]\ninterval = \"1s\"\nmode = \"stdout\"\ndialect = \"" + dialect
-        + "\"\n";
+    // A generous timeout: on a loaded machine a slow run skips ticks instead of failing.
+    return "command = [" + quoted.join(", ")
+        + "]\ninterval = \"1s\"\ntimeout = \"20s\"\nmode = \"stdout\"\ndialect = \"" + dialect + "\"\n";
 }
 
 } // namespace
@@ -78,7 +79,7 @@ void TestCollectorsAgent::bundledCollectorsReachGraphite()
     tree.writeMain(graphiteOutput(sink), "interval = \"1s\"\n");
     for (const char *name : { "cpu", "memory", "loadavg", "uptime", "diskio", "filesystem", "network", "processes" })
         tree.writeCollector(QString::fromLatin1(name),
-            "command = [\"" + QByteArray(name) + "\"]\ninterval = \"1s\"\n"); // found in build/collectors
+            "command = [\"" + QByteArray(name) + "\"]\ninterval = \"1s\"\ntimeout = \"20s\"\n"); // in build/collectors
     AgentProcess agent;
     agent.start({ QStringLiteral("--config"), tree.mainFile() });
 
