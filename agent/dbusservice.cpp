@@ -185,6 +185,11 @@ QString AgentDBusService::configFile() const
     return m_agent.config().file;
 }
 
+QString AgentDBusService::lastReloadError() const
+{
+    return m_agent.lastReloadError();
+}
+
 Garnet::Collector *AgentDBusService::findCollector(const QString &name)
 {
     return agentStarted() ? m_agent.collector(name) : nullptr;

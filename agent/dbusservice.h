@@ -42,6 +42,7 @@ class AgentDBusService : public QObject, public ValueObserver, protected QDBusCo
     Q_PROPERTY(QString Hostname READ hostname)
     Q_PROPERTY(QString ConfigFile READ configFile)
     Q_PROPERTY(qlonglong StartTime READ startTime CONSTANT)
+    Q_PROPERTY(QString LastReloadError READ lastReloadError)
 public:
     explicit AgentDBusService(Agent &agent, QObject *parent = nullptr);
     ~AgentDBusService() override;
@@ -59,6 +60,7 @@ public:
     QString hostname() const;
     QString configFile() const;
     qlonglong startTime() const { return m_startTimeMs; }
+    QString lastReloadError() const;
 
     void observeValue(std::string_view collector, const ParsedMetric &metric, qint64 timestamp) override;
 

@@ -143,6 +143,12 @@ QString renderStatus(const StatusSnapshot &status, const RenderContext &context)
         = QStringLiteral("garnet-agent %1 on %2, up %3, config %4\n\n")
               .arg(status.version, status.hostname,
                   formatDuration(status.startTimeMs > 0 ? context.nowMs - status.startTimeMs : -1), status.configFile);
+    if (!status.lastReloadError.isEmpty()) {
+        out += QStringLiteral("Last reload failed; the previous configuration stays in force:\n");
+        for (const QString &line : status.lastReloadError.split(u'\n', Qt::SkipEmptyParts))
+            out += QStringLiteral("  %1\n").arg(line);
+        out += u'\n';
+    }
     if (status.collectors.isEmpty()) {
         out += QStringLiteral("No collectors configured.\n");
     } else {
@@ -210,7 +216,9 @@ QJsonObject statusJson(const StatusSnapshot &status)
             { QStringLiteral("dropped"), o.dropped }, { QStringLiteral("queued"), o.queued } });
     const QJsonObject agent { { QStringLiteral("version"), status.version },
         { QStringLiteral("hostname"), status.hostname }, { QStringLiteral("config_file"), status.configFile },
-        { QStringLiteral("start_time"), optionalTime(status.startTimeMs) } };
+        { QStringLiteral("start_time"), optionalTime(status.startTimeMs) },
+        { QStringLiteral("last_reload_error"),
+            status.lastReloadError.isEmpty() ? QJsonValue() : QJsonValue(status.lastReloadError) } };
     return { { QStringLiteral("agent"), agent }, { QStringLiteral("collectors"), collectors },
         { QStringLiteral("counters"), counters }, { QStringLiteral("outputs"), outputs } };
 }

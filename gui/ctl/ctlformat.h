@@ -20,6 +20,7 @@ struct StatusSnapshot
     QString hostname;
     QString configFile;
     qint64 startTimeMs = 0;
+    QString lastReloadError; ///< empty unless the last reload failed
     CollectorStatusList collectors;
     CounterMap counters;
     OutputStatusList outputs;

@@ -137,6 +137,7 @@ int status(Session &session, const Command &command)
     snapshot.hostname = properties.value().value(QStringLiteral("Hostname")).toString();
     snapshot.configFile = properties.value().value(QStringLiteral("ConfigFile")).toString();
     snapshot.startTimeMs = properties.value().value(QStringLiteral("StartTime")).toLongLong();
+    snapshot.lastReloadError = properties.value().value(QStringLiteral("LastReloadError")).toString();
 
     if (command.json)
         printOut(QString::fromUtf8(QJsonDocument(statusJson(snapshot)).toJson(QJsonDocument::Indented)));

@@ -184,6 +184,20 @@ private Q_SLOTS:
         QCOMPARE(renderStatus(sampleStatus(), utc()).split(u'\n'), expected.split(u'\n'));
     }
 
+    void statusShowsAFailedReload()
+    {
+        StatusSnapshot s = sampleStatus();
+        s.lastReloadError
+            = u"/etc/garnet/collectors.d/a.toml:2:1: unknown key 'intervall'\n/etc/garnet/b.toml:1:9: bad"_qs;
+        const QStringList lines = renderStatus(s, utc()).split(u'\n');
+        QCOMPARE(lines.mid(1, 5),
+            (QStringList { u""_qs, u"Last reload failed; the previous configuration stays in force:"_qs,
+                u"  /etc/garnet/collectors.d/a.toml:2:1: unknown key 'intervall'"_qs,
+                u"  /etc/garnet/b.toml:1:9: bad"_qs, u""_qs }));
+        QCOMPARE(statusJson(s).value(u"agent").toObject().value(u"last_reload_error").toString(), s.lastReloadError);
+        QVERIFY(statusJson(sampleStatus()).value(u"agent").toObject().value(u"last_reload_error").isNull());
+    }
+
     void statusTableWithoutCollectors()
     {
         StatusSnapshot s;

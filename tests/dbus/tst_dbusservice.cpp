@@ -321,12 +321,14 @@ void tst_DBusService::reloadWithBrokenConfigFails()
     QVERIFY(reply.isError());
     QCOMPARE(reply.error().name(), u"org.garnet.Agent1.Error.ReloadFailed"_qs);
     QVERIFY2(reply.error().message().contains(u"gamma.toml:"_qs), qPrintable(reply.error().message()));
-    // The previous configuration stays in force.
+    // The previous configuration stays in force, and says why.
     QCOMPARE(collector(u"gamma"_qs).intervalMs, 3600 * 1000);
+    QVERIFY2(m_proxy->lastReloadError().contains(u"gamma.toml:"_qs), qPrintable(m_proxy->lastReloadError()));
     m_config.writeCollector(u"gamma"_qs, collectorToml({ u"/bin/true"_qs }, "interval = \"1h\"\n"));
     reply = m_proxy->Reload();
     reply.waitForFinished();
     QVERIFY2(!reply.isError(), qPrintable(reply.error().message()));
+    QCOMPARE(m_proxy->lastReloadError(), QString());
 }
 
 void tst_DBusService::valuesArrivedIsCoalesced()

@@ -235,8 +235,13 @@ void tst_GarnetCtl::reloadFailureShowsErrors()
     QVERIFY2(result.err.startsWith("garnetctl: reload failed; the previous configuration stays in force:\n")
             && result.err.contains("gamma.toml:2:"),
         result.describe().constData());
+    const CtlResult status = runCtl({ u"status"_qs });
+    QVERIFY2(status.out.contains("Last reload failed; the previous configuration stays in force:\n  ")
+            && status.out.contains("gamma.toml:2:"),
+        status.describe().constData());
     m_config.writeCollector(u"gamma"_qs, collectorToml({ u"/bin/true"_qs }, "interval = \"1h\"\n"));
     QCOMPARE(runCtl({ u"reload"_qs }).exitCode, 0);
+    QVERIFY(!runCtl({ u"status"_qs }).out.contains("Last reload failed"));
 }
 
 void tst_GarnetCtl::watchPrintsLinesAndStopsOnSigint()
