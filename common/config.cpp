@@ -9,11 +9,15 @@
 #include <QDir>
 #include <QFileInfo>
 
+#include <grp.h>
+#include <pwd.h>
 #include <sys/un.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <charconv>
 #include <climits>
+#include <limits>
 
 namespace Garnet {
 
@@ -273,9 +277,111 @@ void readCommand(const toml::table &table, QStringList &command, Diagnostics &di
     }
 }
 
+/** `env = { NAME = "value" }`: names as in POSIX shells; GARNET_* belong to the agent. */
+void readEnvironment(const toml::table &table, QMap<QString, QString> &environment, Diagnostics &diagnostics)
+{
+    const toml::node *node = table.get("env");
+    if (!node)
+        return;
+    const toml::table *variables = node->as_table();
+    if (!variables) {
+        diagnostics.add(*node,
+            QStringLiteral("'env' must be a table of strings like env = { LANG = \"C.UTF-8\" }, got %1")
+                .arg(typeName(*node)));
+        return;
+    }
+    for (const auto &[key, value] : *variables) {
+        const std::string_view name = key.str();
+        const bool validName
+            = !name.empty() && !(name[0] >= '0' && name[0] <= '9') && std::all_of(name.begin(), name.end(), [](char c) {
+                  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+              });
+        if (!validName) {
+            diagnostics.add(key.source().begin,
+                QStringLiteral("environment variable name '%1' may contain only letters, digits and '_', and "
+                               "must not start with a digit")
+                    .arg(qs(name)));
+            continue;
+        }
+        if (name.starts_with("GARNET_")) {
+            diagnostics.add(key.source().begin,
+                QStringLiteral("environment variable '%1' is set by the agent (GARNET_* are reserved)").arg(qs(name)));
+            continue;
+        }
+        const auto *text = value.as_string();
+        if (!text) {
+            diagnostics.add(value, QStringLiteral("'env.%1' must be a string, got %2").arg(qs(name), typeName(value)));
+            continue;
+        }
+        if (text->get().find('\0') != std::string::npos) {
+            diagnostics.add(value, QStringLiteral("'env.%1' must not contain a NUL character").arg(qs(name)));
+            continue;
+        }
+        environment.insert(qs(name), qs(text->get()));
+    }
+}
+
+/** A user or group: a name known to the system, or a numeric id. */
+void readAccount(const toml::table &table, std::string_view key, QString &account, Diagnostics &diagnostics)
+{
+    const std::optional<QString> text = getNonEmptyString(table, key, diagnostics);
+    if (!text)
+        return;
+    const QByteArray name = text->toUtf8();
+    bool numeric = false;
+    const uint id = text->toUInt(&numeric);
+    if (numeric && id < uint(-1)) {
+        account = *text;
+        return;
+    }
+    const bool isUser = key == "user";
+    const bool known = isUser ? ::getpwnam(name.constData()) != nullptr : ::getgrnam(name.constData()) != nullptr;
+    if (!known) {
+        diagnostics.add(*table.get(key), QStringLiteral("%1 \"%2\" does not exist on this system").arg(qs(key), *text));
+        return;
+    }
+    account = *text;
+}
+
+/** `output_limit`: an integer number of bytes, or a string like "512KiB", "64MiB", "1GiB". */
+void readOutputLimit(const toml::table &table, qint64 &limit, Diagnostics &diagnostics)
+{
+    const toml::node *node = table.get("output_limit");
+    if (!node)
+        return;
+    const QString hint = QStringLiteral(
+        "'output_limit' must be a number of bytes or a size like \"512KiB\", \"64MiB\" or \"1GiB\" (at least 1KiB)");
+    qint64 bytes = -1;
+    if (const auto *number = node->as_integer()) {
+        bytes = number->get();
+    } else if (const auto *text = node->as_string()) {
+        static const std::pair<std::string_view, qint64> units[]
+            = { { "GiB", qint64(1) << 30 }, { "MiB", qint64(1) << 20 }, { "KiB", qint64(1) << 10 }, { "B", 1 } };
+        const std::string_view value = text->get();
+        for (const auto &[unit, factor] : units) {
+            if (value.size() <= unit.size() || !value.ends_with(unit))
+                continue;
+            const std::string_view digits = value.substr(0, value.size() - unit.size());
+            qint64 count = 0;
+            const auto [end, error] = std::from_chars(digits.data(), digits.data() + digits.size(), count);
+            if (error == std::errc() && end == digits.data() + digits.size() && count >= 0
+                && count <= std::numeric_limits<qint64>::max() / factor)
+                bytes = count * factor;
+            break;
+        }
+    }
+    if (bytes < 1024) {
+        diagnostics.add(*node, bytes < 0 && !node->is_integer() ? hint : hint + QStringLiteral(", got %1").arg(bytes));
+        return;
+    }
+    limit = bytes;
+}
+
 void readCollector(const toml::table &table, CollectorConfig &collector, Diagnostics &diagnostics)
 {
-    checkKnownKeys(table, { "enabled", "command", "interval", "timeout", "path", "mode", "dialect" },
+    checkKnownKeys(table,
+        { "enabled", "command", "interval", "timeout", "path", "mode", "dialect", "env", "user", "group",
+            "output_limit" },
         QStringLiteral("in collector file"), diagnostics);
     if (const auto enabled = getBool(table, "enabled", diagnostics))
         collector.enabled = *enabled;
@@ -307,6 +413,10 @@ void readCollector(const toml::table &table, CollectorConfig &collector, Diagnos
     // Monitoring plugins and collectd exec programs print to stdout: that is their default mode.
     if (collector.dialect != Dialect::Graphite && !table.contains("mode"))
         collector.mode = CollectorMode::Stdout;
+    readEnvironment(table, collector.environment, diagnostics);
+    readAccount(table, "user", collector.user, diagnostics);
+    readAccount(table, "group", collector.group, diagnostics);
+    readOutputLimit(table, collector.outputLimit, diagnostics);
     if (collector.dialect == Dialect::Nagios && collector.mode == CollectorMode::Socket)
         diagnostics.add(*table.get("mode"),
             QStringLiteral("dialect \"nagios\" reads the plugin's standard output and exit code: use mode = "

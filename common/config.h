@@ -4,6 +4,7 @@
 
 #include "formatter.h"
 
+#include <QMap>
 #include <QString>
 #include <QStringList>
 
@@ -27,7 +28,7 @@ struct OutputConfig
     QString path; ///< file: output file path (relative to the main config file)
     OutputFormat format = OutputFormat::Plaintext;
     qint64 queueSize = 100000; ///< metrics held while the destination is slow or down
-    std::chrono::milliseconds replayWindow{5000}; ///< graphite: recent data resent after an unexpected disconnect
+    std::chrono::milliseconds replayWindow { 5000 }; ///< graphite: recent data resent after an unexpected disconnect
     friend bool operator==(const OutputConfig &, const OutputConfig &) = default;
 };
 
@@ -37,7 +38,7 @@ struct AgentConfig
     QString socketPath; ///< absolute
     QString hostname;
     QString prefix; ///< with {host} already expanded, e.g. "servers.web01"; may be empty
-    std::chrono::milliseconds interval{10000}; ///< self-metrics interval
+    std::chrono::milliseconds interval { 10000 }; ///< self-metrics interval
     friend bool operator==(const AgentConfig &, const AgentConfig &) = default;
 };
 
@@ -47,11 +48,16 @@ struct CollectorConfig
     QString file; ///< absolute path of its .toml
     bool enabled = true;
     QStringList command; ///< argv as written; command[0] resolved later by the agent
-    std::chrono::milliseconds interval{10000};
-    std::chrono::milliseconds timeout{10000}; ///< defaults to interval
+    std::chrono::milliseconds interval { 10000 };
+    std::chrono::milliseconds timeout { 10000 }; ///< defaults to interval
     QString path; ///< defaults to name
     CollectorMode mode = CollectorMode::Socket;
     Dialect dialect = Dialect::Graphite;
+    QMap<QString, QString> environment; ///< `env`: added to the agent's environment (GARNET_* are the agent's)
+    QString user; ///< `user`: run as this user (name or id; the agent must run as root); empty: the agent's
+    QString group; ///< `group`: run with this group (name or id); empty: the user's primary group
+    qint64 outputLimit = DefaultOutputLimit; ///< `output_limit`: bytes per run on stdout, and on stderr
+    static constexpr qint64 DefaultOutputLimit = 64 * 1024 * 1024;
     friend bool operator==(const CollectorConfig &, const CollectorConfig &) = default;
 };
 

@@ -71,6 +71,7 @@ private Q_SLOTS:
     void defaultSocketPathFollowsXdg();
     void logLevel_data();
     void logLevel();
+    void collectorEnvironmentAccountsAndLimit();
 };
 
 void tst_config::badConfig_data()
@@ -199,8 +200,8 @@ void tst_config::badConfig_data()
         "'mode' must be one of socket, stdout; got \"pipe\"");
     row("bad dialect", files({ coll, "command = [\"a\"]\ndialect = \"prometheus\"\n" }), coll, 2, 11,
         "'dialect' must be one of graphite, nagios, collectd");
-    row("nagios over the socket", files({ coll, "command = [\"a\"]\nmode = \"socket\"\ndialect = \"nagios\"\n" }), coll, 2,
-        8, "dialect \"nagios\" reads the plugin's standard output");
+    row("nagios over the socket", files({ coll, "command = [\"a\"]\nmode = \"socket\"\ndialect = \"nagios\"\n" }), coll,
+        2, 8, "dialect \"nagios\" reads the plugin's standard output");
     row("bad path", files({ coll, "command = [\"a\"]\npath = \"a..b\"\n" }), coll, 2, 8, "not a valid metric path");
     row("path with tags", files({ coll, "command = [\"a\"]\npath = \"a;b=c\"\n" }), coll, 2, 8,
         "not a valid metric path");
@@ -220,6 +221,38 @@ void tst_config::badConfig_data()
     row("custom dir collector",
         files({ main, "[agent]\ncollectors_dir = \"conf\"\n", "conf/x.toml", "mode = 1\ncommand=[\"a\"]\n" }),
         "conf/x.toml", 1, 8, "'mode' must be a string, got integer");
+    // environment, user and group, output limit
+    row("env not a table", files({ coll, "command = [\"a\"]\nenv = \"A=b\"\n" }), coll, 2, 7, "'env' must be a table");
+    row("env name with digit first", files({ coll, "command = [\"a\"]\nenv = { \"1A\" = \"x\" }\n" }), coll, 2, 9,
+        "environment variable name '1A' may contain only");
+    row("env name with a dash", files({ coll, "command = [\"a\"]\nenv = { \"A-B\" = \"x\" }\n" }), coll, 2, 9,
+        "environment variable name 'A-B'");
+    row("env empty name", files({ coll, "command = [\"a\"]\nenv = { \"\" = \"x\" }\n" }), coll, 2, 9,
+        "environment variable name ''");
+    row("env reserved name", files({ coll, "command = [\"a\"]\nenv = { GARNET_SOCKET = \"x\" }\n" }), coll, 2, 9,
+        "GARNET_* are reserved");
+    row("env integer value", files({ coll, "command = [\"a\"]\nenv = { A = 1 }\n" }), coll, 2, 13,
+        "'env.A' must be a string, got integer");
+    row("env table value", files({ coll, "command = [\"a\"]\n[env]\nA = { B = \"c\" }\n" }), coll, 3, 5,
+        "'env.A' must be a string, got table");
+    row("env NUL in value", files({ coll, "command = [\"a\"]\nenv = { A = \"x\\u0000y\" }\n" }), coll, 2, 13,
+        "must not contain a NUL");
+    row("unknown user", files({ coll, "command = [\"a\"]\nuser = \"no-such-user-garnet\"\n" }), coll, 2, 8,
+        "user \"no-such-user-garnet\" does not exist");
+    row("unknown group", files({ coll, "command = [\"a\"]\ngroup = \"no-such-group-garnet\"\n" }), coll, 2, 9,
+        "group \"no-such-group-garnet\" does not exist");
+    row("empty user", files({ coll, "command = [\"a\"]\nuser = \"\"\n" }), coll, 2, 8, "'user' must not be empty");
+    row("user not a string", files({ coll, "command = [\"a\"]\nuser = 0\n" }), coll, 2, 8,
+        "'user' must be a string, got integer");
+    row("output limit too small", files({ coll, "command = [\"a\"]\noutput_limit = 100\n" }), coll, 2, 16, "got 100");
+    row("output limit unknown unit", files({ coll, "command = [\"a\"]\noutput_limit = \"64MB\"\n" }), coll, 2, 16,
+        "'output_limit' must be a number of bytes or a size like");
+    row("output limit float", files({ coll, "command = [\"a\"]\noutput_limit = 1.5\n" }), coll, 2, 16,
+        "'output_limit' must be a number of bytes");
+    row("output limit negative", files({ coll, "command = [\"a\"]\noutput_limit = \"-1MiB\"\n" }), coll, 2, 16,
+        "'output_limit' must be a number of bytes");
+    row("output limit overflow", files({ coll, "command = [\"a\"]\noutput_limit = \"99999999999999GiB\"\n" }), coll, 2,
+        16, "'output_limit' must be a number of bytes");
 }
 
 void tst_config::badConfig()
@@ -528,6 +561,35 @@ void tst_config::logLevel()
     const ConfigResult result = loadConfig(dir.mainFile());
     QVERIFY2(result.ok(), qPrintable(result.errors.join(QLatin1Char('\n'))));
     QCOMPARE(result.config.logLevel, level);
+}
+
+void tst_config::collectorEnvironmentAccountsAndLimit()
+{
+    Tree dir;
+    dir.writeAll(files({ "collectors.d/a.toml",
+        "command = [\"a\"]\nuser = \"nobody\"\ngroup = \"65534\"\noutput_limit = \"1MiB\"\n"
+        "env = { LANG = \"C.UTF-8\", EMPTY = \"\", _x1 = \"sp ace=\\\"q\\\"\" }\n",
+        "collectors.d/b.toml", "command = [\"b\"]\noutput_limit = 4096\n[env]\nPATH = \"/opt/bin:/usr/bin\"\n",
+        "collectors.d/c.toml", "command = [\"c\"]\n" }));
+    const ConfigResult result = loadConfig(dir.mainFile());
+    QVERIFY2(result.ok(), qPrintable(result.errors.join(QLatin1Char('\n'))));
+    const auto &collectors = result.config.collectors;
+    QCOMPARE(collectors.size(), std::size_t(3));
+    const CollectorConfig &a = collectors[0];
+    QCOMPARE(a.user, QStringLiteral("nobody"));
+    QCOMPARE(a.group, QStringLiteral("65534"));
+    QCOMPARE(a.outputLimit, qint64(1) << 20);
+    QCOMPARE(a.environment.size(), 3);
+    QCOMPARE(a.environment.value(QStringLiteral("LANG")), QStringLiteral("C.UTF-8"));
+    QCOMPARE(a.environment.value(QStringLiteral("EMPTY"), QStringLiteral("unset")), QString());
+    QCOMPARE(a.environment.value(QStringLiteral("_x1")), QStringLiteral("sp ace=\"q\""));
+    QCOMPARE(collectors[1].outputLimit, qint64(4096));
+    QCOMPARE(collectors[1].environment.value(QStringLiteral("PATH")), QStringLiteral("/opt/bin:/usr/bin"));
+    const CollectorConfig &c = collectors[2];
+    QVERIFY(c.environment.isEmpty());
+    QVERIFY(c.user.isEmpty() && c.group.isEmpty());
+    QCOMPARE(c.outputLimit, CollectorConfig::DefaultOutputLimit);
+    QVERIFY(!(a == c));
 }
 
 QTEST_GUILESS_MAIN(tst_config)
