@@ -14,6 +14,7 @@ GARNET_RUNTIME_PACKAGES=(
 GARNET_TEST_PACKAGES=(
     graphite-carbon python3-whisper carbon-c-relay util-linux
     monitoring-plugins-basic # real Nagios plugins for the nagios dialect tests
+    man-db groff-base systemd desktop-file-utils bash-completion # checks of man pages, unit, desktop files, completion
 )
 
 # garnet_install_missing PACKAGE...: apt-get installs those that dpkg does not know as installed.
@@ -33,6 +34,7 @@ garnet_install_missing() {
 # garnet_build [CMAKE ARGS...]: configure and build into build/ (or $GARNET_BUILD_DIR).
 garnet_build() {
     local build_dir="${GARNET_BUILD_DIR:-$GARNET_ROOT/build}"
-    cmake -S "$GARNET_ROOT" -B "$build_dir" -G Ninja "$@"
+    # The system layout (/usr, configuration in /etc): what the install and package tests check.
+    cmake -S "$GARNET_ROOT" -B "$build_dir" -G Ninja -DCMAKE_INSTALL_PREFIX=/usr "$@"
     cmake --build "$build_dir" -j "$(nproc)"
 }
