@@ -58,7 +58,9 @@ QString expandPrefix(const QString &prefix, const QString &hostname)
 void readAgent(
     const toml::table &table, const QDir &base, AgentConfig &agent, bool &collectorsDirKnown, Diagnostics &diagnostics)
 {
-    checkKnownKeys(table, { "collectors_dir", "socket", "hostname", "prefix", "interval", "log_level" },
+    checkKnownKeys(table,
+        { "collectors_dir", "socket", "hostname", "prefix", "interval", "log_level", "socket_mode", "allowed_uids",
+            "allowed_gids", "max_connections", "idle_timeout" },
         QStringLiteral("in [agent]"), diagnostics);
     if (const auto dir = getPath(table, "collectors_dir", base, diagnostics)) {
         agent.collectorsDir = *dir;
@@ -114,6 +116,137 @@ void readAgent(
                 .arg(*prefix, agent.prefix, QLatin1String(NotUsableInNames)));
 }
 
+/** socket_mode: an integer (TOML 0o660) or an octal string ("0660"). */
+void readSocketMode(const toml::table &table, SocketOptions &socket, Diagnostics &diagnostics)
+{
+    const toml::node *node = table.get("socket_mode");
+    if (!node)
+        return;
+    std::optional<qint64> mode;
+    if (const auto *number = node->as_integer()) {
+        mode = number->get();
+    } else if (const auto *text = node->as_string()) {
+        bool ok = false;
+        const qint64 parsed = qs(text->get()).toLongLong(&ok, 8);
+        if (ok && !text->get().empty())
+            mode = parsed;
+    }
+    if (!mode || *mode < 0 || *mode > 0777) {
+        diagnostics.add(
+            *node, QStringLiteral("'socket_mode' must be permission bits like 0o660 or \"0660\" (at most 0777)"));
+        return;
+    }
+    if ((*mode & 0600) != 0600) {
+        diagnostics.add(*node,
+            QStringLiteral("'socket_mode' %1 does not let the agent's own user read and write the socket (needs 0600)")
+                .arg(*mode, 4, 8, QLatin1Char('0')));
+        return;
+    }
+    socket.mode = quint32(*mode);
+}
+
+/** allowed_uids / allowed_gids: numeric ids or user/group names, resolved now (names must exist). */
+void readIdList(
+    const toml::table &table, std::string_view key, bool groups, std::vector<quint32> &ids, Diagnostics &diagnostics)
+{
+    const toml::node *node = table.get(key);
+    if (!node)
+        return;
+    const toml::array *array = node->as_array();
+    if (!array) {
+        diagnostics.add(*node,
+            QStringLiteral("'%1' must be an array of %2 ids or names, like [0, \"%3\"], got %4")
+                .arg(qs(key), groups ? QStringLiteral("group") : QStringLiteral("user"),
+                    groups ? QStringLiteral("adm") : QStringLiteral("root"), typeName(*node)));
+        return;
+    }
+    for (const toml::node &element : *array) {
+        if (const auto *number = element.as_integer()) {
+            if (number->get() < 0 || number->get() > 0xfffffffeLL)
+                diagnostics.add(element, QStringLiteral("'%1': %2 is not a valid id").arg(qs(key)).arg(number->get()));
+            else
+                ids.push_back(quint32(number->get()));
+        } else if (const auto *text = element.as_string()) {
+            const std::string &name = text->get();
+            std::optional<quint32> id;
+            if (groups) {
+                if (const group *entry = ::getgrnam(name.c_str()))
+                    id = quint32(entry->gr_gid);
+            } else if (const passwd *entry = ::getpwnam(name.c_str())) {
+                id = quint32(entry->pw_uid);
+            }
+            if (id)
+                ids.push_back(*id);
+            else
+                diagnostics.add(element,
+                    QStringLiteral("'%1': no %2 named \"%3\" on this system")
+                        .arg(qs(key), groups ? QStringLiteral("group") : QStringLiteral("user"), qs(name)));
+        } else {
+            diagnostics.add(element,
+                QStringLiteral("'%1' elements must be integers or names, got %2").arg(qs(key), typeName(element)));
+        }
+    }
+}
+
+void readSocketOptions(const toml::table &table, SocketOptions &socket, Diagnostics &diagnostics)
+{
+    readSocketMode(table, socket, diagnostics);
+    readIdList(table, "allowed_uids", false, socket.allowedUids, diagnostics);
+    readIdList(table, "allowed_gids", true, socket.allowedGids, diagnostics);
+    if (const auto connections = getInteger(table, "max_connections", diagnostics)) {
+        if (*connections < 1 || *connections > 1000000)
+            diagnostics.add(*table.get("max_connections"),
+                QStringLiteral("'max_connections' must be from 1 to 1000000, got %1").arg(*connections));
+        else
+            socket.maxConnections = int(*connections);
+    }
+    if (const auto idle = getDuration(table, "idle_timeout", ZeroDuration::Rejected, diagnostics))
+        socket.idleTimeout = *idle;
+}
+
+/** A size string like output_limit's: "512KiB", "64MiB", "2GiB", "4096B" (binary units). nullopt if malformed. */
+std::optional<qint64> parseByteSize(std::string_view value)
+{
+    static const std::pair<std::string_view, qint64> units[]
+        = { { "GiB", qint64(1) << 30 }, { "MiB", qint64(1) << 20 }, { "KiB", qint64(1) << 10 }, { "B", 1 } };
+    for (const auto &[unit, factor] : units) {
+        if (value.size() <= unit.size() || !value.ends_with(unit))
+            continue;
+        const std::string_view digits = value.substr(0, value.size() - unit.size());
+        qint64 count = 0;
+        const auto [end, error] = std::from_chars(digits.data(), digits.data() + digits.size(), count);
+        if (error != std::errc() || end != digits.data() + digits.size() || count < 0
+            || count > std::numeric_limits<qint64>::max() / factor)
+            return std::nullopt;
+        return count * factor;
+    }
+    return std::nullopt;
+}
+
+void readSpool(const toml::table &table, const QDir &base, OutputConfig &output, Diagnostics &diagnostics)
+{
+    constexpr qint64 MinSpoolBytes = 64 * 1024;
+    if (const auto dir = getPath(table, "spool_dir", base, diagnostics))
+        output.spoolDir = *dir;
+    const toml::node *node = table.get("spool_max_bytes");
+    if (!node)
+        return;
+    std::optional<qint64> bytes;
+    if (const auto *number = node->as_integer())
+        bytes = number->get();
+    else if (const auto *text = node->as_string())
+        bytes = parseByteSize(text->get());
+    if (!bytes || *bytes < MinSpoolBytes) {
+        diagnostics.add(*node,
+            QStringLiteral("'spool_max_bytes' must be a number of bytes or a size like \"512MiB\" or \"2GiB\" "
+                           "(at least 64KiB)"));
+        return;
+    }
+    if (!table.get("spool_dir"))
+        diagnostics.add(*node, QStringLiteral("'spool_max_bytes' needs a 'spool_dir'"));
+    output.spoolMaxBytes = *bytes;
+}
+
 /** "host:port", "[v6]:port", "host" or "[v6]"; the port defaults to 2003. Returns an error message or empty. */
 QString parseAddress(const QString &address, OutputConfig &output)
 {
@@ -162,8 +295,10 @@ QString parseAddress(const QString &address, OutputConfig &output)
 
 void readOutput(const toml::table &table, const QDir &base, OutputConfig &output, Diagnostics &diagnostics)
 {
-    checkKnownKeys(table, { "type", "address", "format", "queue_size", "replay_window", "path" },
+    checkKnownKeys(table,
+        { "type", "address", "format", "queue_size", "replay_window", "path", "spool_dir", "spool_max_bytes" },
         QStringLiteral("in [[output]]"), diagnostics);
+    readSpool(table, base, output, diagnostics);
     std::optional<OutputType> type;
     if (!table.get("type"))
         diagnostics.add(table, QStringLiteral("[[output]] needs a 'type': one of graphite, stdout, file"));
@@ -235,6 +370,13 @@ void readOutputs(const toml::node &node, const QDir &base, std::vector<OutputCon
         }
         OutputConfig output;
         readOutput(*table, base, output, diagnostics);
+        const bool spoolShared = !output.spoolDir.isEmpty()
+            && std::any_of(outputs.cbegin(), outputs.cend(),
+                [&](const OutputConfig &other) { return other.spoolDir == output.spoolDir; });
+        if (spoolShared)
+            diagnostics.add(*table->get("spool_dir"),
+                QStringLiteral("'spool_dir' \"%1\" is already used by another output; each needs its own")
+                    .arg(output.spoolDir));
         outputs.push_back(output);
     }
 }
@@ -474,6 +616,7 @@ ConfigResult loadConfig(const QString &mainFile)
         const toml::node *agentNode = root->get("agent");
         if (const toml::table *table = agentNode ? agentNode->as_table() : nullptr) {
             readAgent(*table, base, agent, collectorsDirKnown, diagnostics);
+            readSocketOptions(*table, config.socket, diagnostics);
             if (const auto level = getChoice<LogLevel>(*table, "log_level",
                     { { "debug", LogLevel::Debug }, { "info", LogLevel::Info }, { "warning", LogLevel::Warning },
                         { "error", LogLevel::Error } },

@@ -29,6 +29,8 @@ struct OutputConfig
     OutputFormat format = OutputFormat::Plaintext;
     qint64 queueSize = 100000; ///< metrics held while the destination is slow or down
     std::chrono::milliseconds replayWindow { 5000 }; ///< graphite: recent data resent after an unexpected disconnect
+    QString spoolDir; ///< absolute; empty = no disk spool: what overflows the queue is dropped
+    qint64 spoolMaxBytes = 1024LL * 1024 * 1024; ///< the spool's size on disk never exceeds this
     friend bool operator==(const OutputConfig &, const OutputConfig &) = default;
 };
 
@@ -40,6 +42,17 @@ struct AgentConfig
     QString prefix; ///< with {host} already expanded, e.g. "servers.web01"; may be empty
     std::chrono::milliseconds interval { 10000 }; ///< self-metrics interval
     friend bool operator==(const AgentConfig &, const AgentConfig &) = default;
+};
+
+/** The collectors' socket: who may connect, and how much any one writer may hold ([agent] keys). */
+struct SocketOptions
+{
+    quint32 mode = 0660; ///< socket_mode: the socket file's permission bits, exact from the first instant
+    std::vector<quint32> allowedUids; ///< allowed_uids: empty = any uid the file mode lets in
+    std::vector<quint32> allowedGids; ///< allowed_gids: peer's primary or supplementary group
+    int maxConnections = 1024; ///< max_connections: open connections at most
+    std::chrono::milliseconds idleTimeout { 60000 }; ///< idle_timeout: unattributed connection with no complete line
+    friend bool operator==(const SocketOptions &, const SocketOptions &) = default;
 };
 
 struct CollectorConfig
@@ -69,6 +82,8 @@ struct Config
     std::vector<CollectorConfig> collectors; ///< sorted by name
     /** [agent] log_level; outside AgentConfig because changing it must not restart collectors on reload. */
     LogLevel logLevel = LogLevel::Info;
+    /** [agent] socket limits and access; outside AgentConfig so that changing them restarts no collector. */
+    SocketOptions socket;
 };
 
 struct ConfigResult

@@ -72,6 +72,7 @@ private Q_SLOTS:
     void logLevel_data();
     void logLevel();
     void collectorEnvironmentAccountsAndLimit();
+    void socketAndSpoolOptions();
 };
 
 void tst_config::badConfig_data()
@@ -253,6 +254,48 @@ void tst_config::badConfig_data()
         "'output_limit' must be a number of bytes");
     row("output limit overflow", files({ coll, "command = [\"a\"]\noutput_limit = \"99999999999999GiB\"\n" }), coll, 2,
         16, "'output_limit' must be a number of bytes");
+    // [agent] socket access and limits
+    row("socket mode too wide", files({ main, "[agent]\nsocket_mode = 0o1777\n" }), main, 2, 15, "at most 0777");
+    row("socket mode not octal", files({ main, "[agent]\nsocket_mode = \"rw-rw----\"\n" }), main, 2, 15,
+        "'socket_mode' must be permission bits");
+    row("socket mode without owner write", files({ main, "[agent]\nsocket_mode = 0o460\n" }), main, 2, 15,
+        "needs 0600");
+    row("socket mode float", files({ main, "[agent]\nsocket_mode = 6.6\n" }), main, 2, 15, "like 0o660");
+    row("allowed uids not an array", files({ main, "[agent]\nallowed_uids = 0\n" }), main, 2, 16,
+        "'allowed_uids' must be an array of user ids or names");
+    row("allowed uid unknown name", files({ main, "[agent]\nallowed_uids = [0, \"no-such-user-garnet\"]\n" }), main, 2,
+        20, "no user named \"no-such-user-garnet\"");
+    row("allowed gid unknown name", files({ main, "[agent]\nallowed_gids = [\"no-such-group-garnet\"]\n" }), main, 2,
+        17, "no group named");
+    row("allowed uid negative", files({ main, "[agent]\nallowed_uids = [-1]\n" }), main, 2, 17, "-1 is not a valid id");
+    row("allowed gid boolean", files({ main, "[agent]\nallowed_gids = [true]\n" }), main, 2, 17,
+        "must be integers or names, got boolean");
+    row("max connections zero", files({ main, "[agent]\nmax_connections = 0\n" }), main, 2, 19,
+        "'max_connections' must be from 1 to 1000000, got 0");
+    row("max connections string", files({ main, "[agent]\nmax_connections = \"10\"\n" }), main, 2, 19,
+        "must be an integer");
+    row("idle timeout zero", files({ main, "[agent]\nidle_timeout = \"0s\"\n" }), main, 2, 16, "longer than zero");
+    row("idle timeout bare number", files({ main, "[agent]\nidle_timeout = 60\n" }), main, 2, 16,
+        "must be a string duration");
+    // [[output]] spool
+    row("spool dir empty", files({ main, "[[output]]\ntype = \"stdout\"\nspool_dir = \"\"\n" }), main, 3, 13,
+        "'spool_dir' must not be empty");
+    row("spool max too small",
+        files({ main, "[[output]]\ntype = \"stdout\"\nspool_dir = \"s\"\nspool_max_bytes = 1000\n" }), main, 4, 19,
+        "at least 64KiB");
+    row("spool max decimal unit",
+        files({ main, "[[output]]\ntype = \"stdout\"\nspool_dir = \"s\"\nspool_max_bytes = \"100MB\"\n" }), main, 4, 19,
+        "'spool_max_bytes' must be a number of bytes or a size like");
+    row("spool max overflow",
+        files({ main, "[[output]]\ntype = \"stdout\"\nspool_dir = \"s\"\nspool_max_bytes = \"99999999999999GiB\"\n" }),
+        main, 4, 19, "'spool_max_bytes' must be");
+    row("spool max without dir", files({ main, "[[output]]\ntype = \"stdout\"\nspool_max_bytes = \"1MiB\"\n" }), main,
+        3, 19, "needs a 'spool_dir'");
+    row("spool dir shared",
+        files({ main,
+            "[[output]]\ntype = \"stdout\"\nspool_dir = \"s\"\n[[output]]\ntype = \"file\"\npath = \"f\"\nspool_dir = "
+            "\"./s\"\n" }),
+        main, 7, 13, "already used by another output");
 }
 
 void tst_config::badConfig()
@@ -590,6 +633,60 @@ void tst_config::collectorEnvironmentAccountsAndLimit()
     QVERIFY(c.user.isEmpty() && c.group.isEmpty());
     QCOMPARE(c.outputLimit, CollectorConfig::DefaultOutputLimit);
     QVERIFY(!(a == c));
+}
+
+void tst_config::socketAndSpoolOptions()
+{
+    Tree dir;
+    dir.writeAll(files({ "garnet.toml", R"([agent]
+socket_mode = 0o600
+allowed_uids = [0, "root", 4242]
+allowed_gids = ["root", 7]
+max_connections = 50
+idle_timeout = "90s"
+
+[[output]]
+type = "graphite"
+address = "127.0.0.1"
+spool_dir = "spool/graphite"
+spool_max_bytes = "512MiB"
+
+[[output]]
+type = "file"
+path = "out.txt"
+spool_dir = "/var/spool/garnet/file"
+spool_max_bytes = 1048576
+
+[[output]]
+type = "stdout"
+)",
+        "collectors.d/x.toml", "command = [\"x\"]\n" }));
+    const ConfigResult result = loadConfig(dir.mainFile());
+    QVERIFY2(result.ok(), qPrintable(result.errors.join(QLatin1Char('\n'))));
+    const SocketOptions &socket = result.config.socket;
+    QCOMPARE(socket.mode, quint32(0600));
+    QCOMPARE(socket.allowedUids, (std::vector<quint32> { 0, 0, 4242 }));
+    QCOMPARE(socket.allowedGids, (std::vector<quint32> { 0, 7 }));
+    QCOMPARE(socket.maxConnections, 50);
+    QCOMPARE(socket.idleTimeout, 90s);
+    const auto &outputs = result.config.outputs;
+    QCOMPARE(outputs.size(), std::size_t(3));
+    QCOMPARE(outputs[0].spoolDir, dir.path(QStringLiteral("spool/graphite")));
+    QCOMPARE(outputs[0].spoolMaxBytes, qint64(512) << 20);
+    QCOMPARE(outputs[1].spoolDir, QStringLiteral("/var/spool/garnet/file"));
+    QCOMPARE(outputs[1].spoolMaxBytes, qint64(1048576));
+    QVERIFY(outputs[2].spoolDir.isEmpty());
+    QCOMPARE(outputs[2].spoolMaxBytes, qint64(1) << 30);
+
+    // Defaults, and a string mode.
+    dir.writeAll(files({ "garnet.toml", "[agent]\nsocket_mode = \"0666\"\n" }));
+    const ConfigResult defaults = loadConfig(dir.mainFile());
+    QVERIFY2(defaults.ok(), qPrintable(defaults.errors.join(QLatin1Char('\n'))));
+    QCOMPARE(defaults.config.socket.mode, quint32(0666));
+    QVERIFY(defaults.config.socket.allowedUids.empty() && defaults.config.socket.allowedGids.empty());
+    QCOMPARE(defaults.config.socket.maxConnections, 1024);
+    QCOMPARE(defaults.config.socket.idleTimeout, 60s);
+    QCOMPARE(SocketOptions {}.mode, quint32(0660));
 }
 
 QTEST_GUILESS_MAIN(tst_config)
