@@ -49,6 +49,7 @@ qint64 OutputQueue::push(std::string_view lines, qint64 lineCount)
     chunk.lines += lineCount;
     m_lines += lineCount;
     m_bytes += lines.size();
+    updateFull();
     return dropped;
 }
 
@@ -66,6 +67,7 @@ qint64 OutputQueue::pushFront(std::string_view lines, qint64 lineCount)
     m_chunks.push_front(Chunk { std::string(lines), 0, lineCount });
     m_lines += lineCount;
     m_bytes += lines.size();
+    updateFull();
     return skip;
 }
 
@@ -106,13 +108,17 @@ qint64 OutputQueue::consume(std::size_t bytes)
         removed += lines;
         bytes = 0;
     }
+    updateFull();
     return removed;
 }
 
 qint64 OutputQueue::setCapacity(qint64 capacityLines)
 {
     m_capacity = std::max<qint64>(1, capacityLines);
-    return dropOldest(m_lines - m_capacity);
+    const qint64 dropped = dropOldest(m_lines - m_capacity);
+    m_full = false; // decided afresh against the new marks
+    updateFull();
+    return dropped;
 }
 
 void OutputQueue::clear()
@@ -120,6 +126,7 @@ void OutputQueue::clear()
     m_chunks.clear();
     m_lines = 0;
     m_bytes = 0;
+    m_full = false;
 }
 
 qint64 OutputQueue::dropOldest(qint64 lines)
@@ -144,6 +151,14 @@ qint64 OutputQueue::dropOldest(qint64 lines)
         lines = 0;
     }
     return dropped;
+}
+
+void OutputQueue::updateFull()
+{
+    if (m_lines >= highWater())
+        m_full = true;
+    else if (m_lines <= lowWater())
+        m_full = false;
 }
 
 void OutputQueue::popFrontChunk()

@@ -15,6 +15,12 @@ namespace Garnet {
  * Capacity is counted in lines; when full, the oldest lines are dropped and counted.
  * Every block pushed is whole '\n'-terminated lines, and a block is never split across chunks, so a
  * chunk always starts and ends on a line boundary.
+ *
+ * isFull() is the backpressure signal, with headroom and hysteresis: it turns on at the high-water mark (a
+ * quarter of the capacity below it) and off again only at the low-water mark (half the capacity). Writers
+ * paused at high water cannot make the queue drop: the blocks already on their way (one socket read, one
+ * formatted block) fit in the headroom. Without hysteresis every line written out would let one more read
+ * in, which would then overflow the queue by the rest of its block.
  * Pure data structure: no I/O, no Qt event loop.
  */
 class OutputQueue
@@ -43,7 +49,11 @@ public:
     qint64 capacity() const { return m_capacity; }
     /** Capacities below 1 become 1. Shrinking drops the oldest lines at once; returns how many. */
     qint64 setCapacity(qint64 capacityLines);
-    bool isFull() const { return m_lines >= m_capacity; }
+    /** Backpressure state: see the class comment. A queue at capacity is always full. */
+    bool isFull() const { return m_full; }
+    bool isAtCapacity() const { return m_lines >= m_capacity; }
+    qint64 highWater() const { return m_capacity - m_capacity / 4; }
+    qint64 lowWater() const { return m_capacity / 2; }
     bool isEmpty() const { return m_lines == 0; }
     void clear();
 
@@ -57,12 +67,14 @@ private:
     };
     qint64 dropOldest(qint64 lines);
     void popFrontChunk();
+    void updateFull();
 
     std::deque<Chunk> m_chunks;
     std::string m_spare; ///< storage of the last emptied chunk, reused to avoid reallocating
     qint64 m_capacity;
     qint64 m_lines = 0;
     std::size_t m_bytes = 0;
+    bool m_full = false;
 };
 
 } // namespace Garnet

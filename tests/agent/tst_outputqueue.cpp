@@ -52,6 +52,7 @@ public:
         const std::string block = makeLines(count, lines);
         m_model.insert(m_model.end(), lines.begin(), lines.end());
         QCOMPARE(queue.push(block, count), trimModel());
+        updateFull();
     }
 
     void pushFront(int count)
@@ -60,6 +61,7 @@ public:
         const std::string block = makeLines(count, lines);
         m_model.insert(m_model.begin(), lines.begin(), lines.end());
         QCOMPARE(queue.pushFront(block, count), trimModel());
+        updateFull();
     }
 
     void take(std::size_t maxBytes)
@@ -74,12 +76,25 @@ public:
         QVERIFY(view.size() <= maxBytes || lines == 1); // only a single overlong line may exceed maxBytes
         QCOMPARE(queue.consume(view.size()), lines);
         m_model.erase(m_model.begin(), m_model.begin() + lines);
+        updateFull();
     }
 
     void setCapacity(qint64 capacity)
     {
         m_capacity = std::max<qint64>(1, capacity);
         QCOMPARE(queue.setCapacity(capacity), trimModel());
+        m_full = false;
+        updateFull();
+    }
+
+    /** Backpressure: on from a quarter below capacity, off again at half of it. */
+    void updateFull()
+    {
+        const qint64 size = qint64(m_model.size());
+        if (size >= m_capacity - m_capacity / 4)
+            m_full = true;
+        else if (size <= m_capacity / 2)
+            m_full = false;
     }
 
     void verifyState()
@@ -90,7 +105,8 @@ public:
             bytes += line.size();
         QCOMPARE(queue.bytes(), bytes);
         QCOMPARE(queue.isEmpty(), m_model.empty());
-        QCOMPARE(queue.isFull(), qint64(m_model.size()) >= m_capacity);
+        QCOMPARE(queue.isAtCapacity(), qint64(m_model.size()) >= m_capacity);
+        QCOMPARE(queue.isFull(), m_full);
     }
 
     OutputQueue queue;
@@ -100,6 +116,7 @@ private:
     qint64 m_capacity;
     int m_padding;
     qint64 m_next = 0;
+    bool m_full = false;
 };
 
 } // namespace
@@ -117,6 +134,7 @@ private Q_SLOTS:
     void linesSpanManyChunks();
     void consumeAcrossChunks();
     void emptyAndZeroInputs();
+    void fullHasHeadroomAndHysteresis();
 };
 
 void tst_outputqueue::modelSequence_data()
@@ -313,6 +331,35 @@ void tst_outputqueue::emptyAndZeroInputs()
     queue.clear();
     QVERIFY(queue.isEmpty());
     QCOMPARE(queue.capacity(), 5);
+}
+
+void tst_outputqueue::fullHasHeadroomAndHysteresis()
+{
+    OutputQueue queue(100);
+    std::string line = "m 1\n";
+    auto push = [&](int count) {
+        std::string block;
+        for (int i = 0; i < count; ++i)
+            block += line;
+        return queue.push(block, count);
+    };
+    QCOMPARE(push(74), 0);
+    QVERIFY(!queue.isFull());
+    QCOMPARE(push(1), 0); // 75: high water, a quarter below capacity
+    QVERIFY(queue.isFull());
+    QVERIFY(!queue.isAtCapacity());
+    QCOMPARE(push(25), 0); // the headroom takes what was already on its way without dropping
+    QVERIFY(queue.isAtCapacity());
+    QCOMPARE(queue.consume(4 * 49), 49); // 51 left: still above low water
+    QVERIFY(queue.isFull());
+    QCOMPARE(queue.consume(4), 1); // 50: low water releases
+    QVERIFY(!queue.isFull());
+    QCOMPARE(push(24), 0); // 74: below high water again
+    QVERIFY(!queue.isFull());
+    QCOMPARE(queue.setCapacity(60), 14); // 60 of 60: full against the new marks
+    QVERIFY(queue.isFull());
+    queue.clear();
+    QVERIFY(!queue.isFull());
 }
 
 QTEST_GUILESS_MAIN(tst_outputqueue)
