@@ -72,6 +72,19 @@ GraphiteOutput::~GraphiteOutput()
 {
     m_stopped = true;
     disconnect(m_socket, nullptr, this, nullptr);
+    if (spool()) {
+        // Not all handed to the kernel yet: back to the queue, which the base class persists in the spool.
+        std::string unsent;
+        qint64 unsentLines = 0;
+        for (const Batch &batch : m_inFlight) {
+            if (!batch.replay) {
+                unsent += batch.data;
+                unsentLines += batch.lines;
+            }
+        }
+        m_inFlight.clear();
+        returnToQueue(unsent, unsentLines);
+    }
     m_socket->abort();
 }
 
@@ -85,6 +98,7 @@ void GraphiteOutput::start()
     if (m_started)
         return;
     m_started = true;
+    openSpool();
     connectNow();
 }
 

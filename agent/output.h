@@ -14,13 +14,18 @@
 
 namespace Garnet {
 
+class Spool;
+
 /** Per-output delivery counters. Invariant: received == sent + dropped + queued. */
 struct OutputCounters
 {
     qint64 received = 0; ///< lines handed to this output
     qint64 sent = 0; ///< lines written to the destination (first time)
     qint64 dropped = 0; ///< oldest lines dropped because the queue was full
-    qint64 queued = 0; ///< lines waiting, including lines taken for a write that has not completed yet
+    qint64 queued
+        = 0; ///< lines waiting (spooled ones too), including lines taken for a write that has not completed yet
+    qint64 spooled = 0; ///< of queued: lines in the disk spool
+    qint64 recovered = 0; ///< of received: lines found in the spool at start, left by a previous run
     qint64 replayed = 0; ///< lines resent after an unexpected disconnect (duplicates, not in the invariant)
     qint64 reconnects = 0; ///< connections established after the first one
     bool connected = false;
@@ -50,10 +55,17 @@ public:
     /** Queue lineCount complete lines (formatted in config().format) and start writing if idle. */
     void enqueue(std::string_view lines, qint64 lineCount);
 
-    /** Connected (or always-writable) and its queue is at capacity: the agent should apply backpressure. */
-    bool isSaturated() const { return isConnected() && m_queue.isFull(); }
+    /**
+     * Connected (or always-writable) and its queue is full (and its spool, if any, nearly full): the agent
+     * should apply backpressure. A disconnected output never is: it drops its oldest lines instead.
+     */
+    bool isSaturated() const;
     bool isConnected() const { return m_connected; }
     OutputCounters counters() const;
+    /** The disk spool (spool_dir), or nullptr when none is configured or it could not be opened. */
+    const Spool *spool() const { return m_spool.get(); }
+    /** Why the configured spool could not be opened (empty when fine or none configured). */
+    QString spoolError() const { return m_spoolError; }
 
     /** Begin delivering (connect, open file...). */
     virtual void start() = 0;
@@ -75,6 +87,13 @@ public:
      */
     void adoptQueue(Output &previous);
 
+    /**
+     * Lines still in the memory queue go to the front of the spool (they are older than what it holds), so
+     * that the next start sends them. Called on destruction (shutdown, output removed by a reload); without
+     * a spool it does nothing.
+     */
+    void persistQueue();
+
 Q_SIGNALS:
     void saturationChanged(bool saturated); ///< for the agent's backpressure
     void connectedChanged(bool connected);
@@ -93,6 +112,8 @@ protected:
     virtual void adoptReplay(std::string &&) { }
 
     const OutputQueue &queue() const { return m_queue; }
+    /** Open the configured spool (subclasses call this first in start()); false and spoolError() on failure. */
+    bool openSpool();
     /** Append up to maxBytes of whole lines (at least one line) from the queue to `into`; returns lines taken. */
     qint64 takeBatch(std::string &into, std::size_t maxBytes);
     /** In-flight lines reached the destination. */
@@ -109,9 +130,13 @@ protected:
 
 private:
     void countDropped(qint64 lines);
+    void refillFromSpool();
 
     OutputConfig m_config;
     OutputQueue m_queue;
+    std::unique_ptr<Spool> m_spool;
+    QString m_spoolError;
+    std::string m_spoolScratch; ///< lines on their way from the spool to the memory queue
     OutputCounters m_counters; ///< queued and connected are derived in counters()
     qint64 m_inFlight = 0;
     bool m_connected = false;

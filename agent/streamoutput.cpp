@@ -59,6 +59,7 @@ void StreamOutput::start()
     if (m_started)
         return;
     m_started = true;
+    openSpool();
     if (isFile()) {
         openFile();
     } else {
