@@ -7,6 +7,7 @@
 #include "dbusservice.h"
 #include "logging.h"
 #include "logsetup.h"
+#include "processreaper.h"
 #include "signalwatcher.h"
 #include "systemd.h"
 #include "testrun.h"
@@ -17,6 +18,8 @@
 #include <QDBusError>
 #include <QTextStream>
 
+#include <cerrno>
+#include <csignal>
 #include <cstdio>
 
 namespace Garnet {
@@ -55,9 +58,20 @@ int checkConfig(const QString &path)
     return 0;
 }
 
+/** SIGHUP, SIGTERM and SIGINT held back until their handlers exist: early signals wait instead of killing. */
+void setTerminationSignalsBlocked(bool blocked)
+{
+    sigset_t signals;
+    sigemptyset(&signals);
+    for (const int signal : { SIGHUP, SIGTERM, SIGINT })
+        sigaddset(&signals, signal);
+    ::sigprocmask(blocked ? SIG_BLOCK : SIG_UNBLOCK, &signals, nullptr);
+}
+
 int runAgent(QCoreApplication &app, const CliOptions &options)
 {
     SignalWatcher signalWatcher; // first: a SIGTERM during start-up is queued, never fatal
+    setTerminationSignalsBlocked(false); // what arrived meanwhile is handled now (as a queued event)
     applyLogLevelOf(options.configPath); // before anything logs
     SystemdNotifier systemd; // no-op outside systemd; WATCHDOG=1 from the event loop when asked for
     Agent agent;
@@ -81,6 +95,11 @@ int runAgent(QCoreApplication &app, const CliOptions &options)
         qCInfo(lcAgent).noquote() << "status published as" << QLatin1String(DBusService) << "on the D-Bus" << busName
                                   << "bus";
     }
+    // Orphans of collectors (double fork, setsid) become the agent's to end and reap. After D-Bus: a session
+    // bus autolaunched by it is not a collector's.
+    if (!ProcessReaper::becomeSubreaper())
+        qCWarning(lcAgent) << "cannot become a child subreaper:" << qt_error_string(errno)
+                           << "- processes that escape a collector's process group are not ended with it";
     if (!agent.start(options.configPath)) {
         qCCritical(lcAgent) << "not started";
         return 1;
@@ -164,8 +183,11 @@ int runAgentCli(QCoreApplication &app)
 {
     app.setApplicationName(QStringLiteral("garnet-agent"));
     app.setApplicationVersion(QString::fromLatin1(Version.data(), qsizetype(Version.size())));
+    setTerminationSignalsBlocked(true); // until runAgent installs the handlers
     installLogFormat();
     const CliOptions options = parseCommandLine(app.arguments());
+    if (options.action != CliOptions::Action::Run)
+        setTerminationSignalsBlocked(false); // one-shot actions keep the default: a signal ends them
     switch (options.action) {
     case CliOptions::Action::Help:
     case CliOptions::Action::Version:

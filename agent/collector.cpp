@@ -94,7 +94,7 @@ Collector::~Collector()
             m_process->kill();
         m_process->waitForFinished(2000); // reaps it: no zombie left behind
         if (m_pid > 0)
-            m_registry.runFinished(m_pid);
+            m_registry.runFinished(m_pid, m_env.killGrace);
         delete m_process;
     }
 }
@@ -198,6 +198,9 @@ void Collector::startRun(qint64 tickMs)
     m_pid = 0;
     m_timedOut = false;
     m_interrupted = false;
+    m_overflowed = false;
+    m_stdoutBytes = 0;
+    m_stderrBytes = 0;
     m_diagnostics.startRun();
     m_stdoutFramer.takeTail(); // reset
     if (m_dialect)
@@ -210,7 +213,12 @@ void Collector::startRun(qint64 tickMs)
         onStartFailed(explainUnresolved(m_config.command.value(0), m_env.collectorDirs));
         return;
     }
-    QProcess *process = createProcess(program);
+    QString refusal;
+    QProcess *process = createProcess(program, &refusal);
+    if (!process) {
+        onStartFailed(refusal);
+        return;
+    }
     m_process = process;
     connect(process, &QProcess::readyReadStandardOutput, this, &Collector::readStdout);
     connect(process, &QProcess::readyReadStandardError, this, &Collector::readStderr);
@@ -251,7 +259,7 @@ void Collector::onStartFailed(const QString &message)
         m_process = nullptr;
     }
     if (m_pid > 0)
-        m_registry.runFinished(m_pid);
+        m_registry.runFinished(m_pid, m_env.killGrace);
     m_pid = 0;
     m_timeoutTimer->stop();
     m_diagnostics.addMessage(message);
@@ -266,14 +274,14 @@ void Collector::onFinished(int exitCode, QProcess::ExitStatus status)
         return;
     readStdout();
     readStderr();
-    if (m_dialect && !m_interrupted) {
+    if (m_dialect && !m_interrupted && !m_overflowed) {
         // Plugins often omit the final '\n': the tail is a line. nagios adds `state` from the exit status.
         m_dialect->finishRun(m_stdoutFramer.takeTail(), status == QProcess::CrashExit ? 128 + exitCode : exitCode);
         handOver(*m_dialect, m_sink, *m_run);
         if (m_dialect->notifications() > 0)
             qCDebug(lcScheduler).noquote().nospace()
                 << "collector " << m_config.name << ": ignored " << m_dialect->notifications() << " PUTNOTIF line(s)";
-    } else if (m_config.mode == CollectorMode::Stdout && !m_stdoutFramer.takeTail().empty()) {
+    } else if (m_config.mode == CollectorMode::Stdout && !m_stdoutFramer.takeTail().empty() && !m_overflowed) {
         m_sink.rejectLine(*m_run, RejectReason::Unterminated);
     }
     m_diagnostics.finishRun();
@@ -285,7 +293,7 @@ void Collector::onFinished(int exitCode, QProcess::ExitStatus status)
     const pid_t pid = m_pid;
     m_pid = 0;
     if (pid > 0) {
-        m_registry.runFinished(pid);
+        m_registry.runFinished(pid, m_env.killGrace);
         // A run is over when its main process is over: what it left in its group goes too.
         if (::kill(-pid, 0) == 0
             && std::find(m_doomedGroups.begin(), m_doomedGroups.end(), pid) == m_doomedGroups.end()) {
@@ -310,6 +318,11 @@ void Collector::finishRun(int exitStatus)
         m_verdict = CollectorState::TimedOut;
         qCWarning(lcScheduler).noquote().nospace() << "collector " << m_config.name << ": timed out; ended after "
                                                    << seconds << " s with status " << exitStatus;
+    } else if (m_overflowed) {
+        ++m_stats.failures;
+        m_verdict = CollectorState::Failing;
+        qCWarning(lcScheduler).noquote().nospace()
+            << "collector " << m_config.name << ": ended after " << seconds << " s for exceeding its output limit";
     } else if (m_interrupted) {
         qCInfo(lcScheduler).noquote().nospace()
             << "collector " << m_config.name << ": stopped after " << seconds << " s";
@@ -352,6 +365,7 @@ void Collector::terminateGroup(pid_t pgid)
         || std::find(m_doomedGroups.begin(), m_doomedGroups.end(), pgid) != m_doomedGroups.end())
         return;
     signalGroup(pgid, SIGTERM);
+    m_registry.reaper().terminateRun(pgid, m_env.killGrace); // what left the group goes too
     m_doomedGroups.push_back(pgid);
     QTimer::singleShot(m_env.killGrace, this, [this, pgid] {
         signalGroup(pgid, SIGKILL);
@@ -379,7 +393,8 @@ void Collector::readStdout()
 {
     if (!m_process)
         return;
-    const QByteArray data = m_process->readAllStandardOutput();
+    QByteArray data = m_process->readAllStandardOutput();
+    admitOutput(QProcess::StandardOutput, m_stdoutBytes, data);
     if (data.isEmpty())
         return;
     const std::string_view bytes(data.constData(), std::size_t(data.size()));
@@ -406,8 +421,36 @@ void Collector::readStderr()
 {
     if (!m_process)
         return;
-    const QByteArray data = m_process->readAllStandardError();
+    QByteArray data = m_process->readAllStandardError();
+    admitOutput(QProcess::StandardError, m_stderrBytes, data);
     m_diagnostics.feed(DiagnosticTail::Stream::Stderr, std::string_view(data.constData(), std::size_t(data.size())));
+}
+
+void Collector::admitOutput(QProcess::ProcessChannel channel, qint64 &count, QByteArray &data)
+{
+    const qint64 room = std::max<qint64>(0, m_config.outputLimit - count);
+    count += data.size();
+    if (data.size() <= room)
+        return;
+    data.truncate(room);
+    const QString stream
+        = channel == QProcess::StandardOutput ? QStringLiteral("standard output") : QStringLiteral("standard error");
+    // Stop reading (QProcess would buffer everything) and end the run: its writer gets EPIPE or SIGPIPE.
+    m_process->closeReadChannel(channel);
+    if (m_overflowed)
+        return;
+    m_overflowed = true;
+    ++m_stats.outputOverflows;
+    const QString message = QStringLiteral("%1 exceeded the output limit of %2 bytes in one run; run terminated")
+                                .arg(stream)
+                                .arg(m_config.outputLimit);
+    m_diagnostics.addMessage(message);
+    qCWarning(lcScheduler).noquote().nospace() << "collector " << m_config.name << ": " << message;
+    m_timeoutTimer->stop();
+    if (m_pid > 0)
+        terminateGroup(m_pid);
+    else
+        m_process->kill();
 }
 
 void Collector::updateState()

@@ -45,6 +45,7 @@ struct CollectorStats
     qint64 failures = 0; ///< non-zero exit, crash, failed to start, timeout
     qint64 timeouts = 0;
     qint64 skipped = 0; ///< ticks (and runNow calls) skipped because the previous run was still going
+    qint64 outputOverflows = 0; ///< runs ended for writing more than output_limit (counted as failures too)
     int lastExitStatus = -1; ///< exit code; 128+signal for a crash; -1 never ran / failed to start
     QDateTime lastRun; ///< start of the last run (wall clock)
     qint64 lastDurationMs = -1;
@@ -62,7 +63,16 @@ struct CollectorStats
  * A run is over when its main process is over. Past the timeout the whole group gets SIGTERM, then
  * SIGKILL after env.killGrace. When the main process exits on its own, whatever it left behind in its
  * group (background children of a shell script) gets the same SIGTERM → SIGKILL treatment: a collector
- * cannot leave processes running between ticks. Processes that left the group (setsid) are not chased.
+ * cannot leave processes running between ticks. Processes that left the group (setsid, double fork) are
+ * ended with it by the RunRegistry's ProcessReaper.
+ *
+ * Launch (collectorlaunch.cpp): environment = the agent's + `env` + GARNET_*; with `user`/`group` (agent
+ * running as root) the child drops to those ids before exec, names resolved in the agent before the fork.
+ * An agent running as root refuses a collector whose file or program is writable by group or others.
+ * Such a refusal, like a program not found, is a failed run with its reason in the stderr tail.
+ *
+ * Output: more than config.outputLimit bytes in one run on stdout, or on stderr, stops the reading of
+ * that stream and terminates the run like a timeout (a failure, counted in outputOverflows).
  *
  * stdout mode: stdout is framed into lines for the LineSink. It is read as it arrives even while the
  * sink is congested: holding it back would only move the bytes into QProcess's unbounded buffer, the
@@ -118,7 +128,8 @@ Q_SIGNALS:
 private:
     // collectorlaunch.cpp: how a run's process is made
     static QString explainUnresolved(const QString &program, const QStringList &collectorDirs);
-    QProcess *createProcess(const QString &program);
+    /** nullptr and *error when the run must not start (unsafe file permissions, user/group unusable). */
+    QProcess *createProcess(const QString &program, QString *error);
 
     void armTimer(qint64 nowMs);
     void onTick();
@@ -132,6 +143,8 @@ private:
     void signalGroup(pid_t pgid, int signal);
     void readStdout();
     void readStderr();
+    /** Counts bytes of one stream against the output limit; cuts data at the limit and ends the run there. */
+    void admitOutput(QProcess::ProcessChannel channel, qint64 &count, QByteArray &data);
     void deliverLines(std::string_view lines);
     void updateState();
 
@@ -151,6 +164,9 @@ private:
     pid_t m_pid = 0; ///< also its process group id; 0 until started
     bool m_timedOut = false;
     bool m_interrupted = false; ///< stop() ended it
+    bool m_overflowed = false; ///< wrote more than the output limit
+    qint64 m_stdoutBytes = 0;
+    qint64 m_stderrBytes = 0;
     QElapsedTimer m_runClock;
     LineFramer m_stdoutFramer;
     std::unique_ptr<DialectTranslator> m_dialect; ///< stdout of a nagios/collectd collector → Graphite lines

@@ -7,9 +7,18 @@
 #include <QFile>
 #include <QFileInfo>
 
+#include <optional>
+
+#include <cerrno>
 #include <csignal>
+#include <cstring>
+#include <grp.h>
+#include <pwd.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
+
+#include <vector>
 
 namespace Garnet {
 
@@ -20,6 +29,122 @@ bool isExecutableFile(const QString &path)
     const QByteArray native = QFile::encodeName(path);
     struct stat info = {};
     return ::stat(native.constData(), &info) == 0 && S_ISREG(info.st_mode) && ::access(native.constData(), X_OK) == 0;
+}
+
+/** Who the child becomes: resolved in the agent, applied in the child with async-signal-safe calls only. */
+struct ChildIdentity
+{
+    bool change = false;
+    uid_t uid = 0;
+    gid_t gid = 0;
+    std::vector<gid_t> groups; ///< supplementary groups
+    QString home, userName; ///< for HOME, USER, LOGNAME; empty when the user has no passwd entry
+};
+
+std::optional<uid_t> parseId(const QString &text)
+{
+    bool numeric = false;
+    const uint id = text.toUInt(&numeric);
+    return numeric && id != uint(-1) ? std::optional<uid_t>(id) : std::nullopt;
+}
+
+/** The ids a collector runs with; an error message when they cannot be used. */
+QString resolveIdentity(const CollectorConfig &config, ChildIdentity &identity)
+{
+    identity = {};
+    if (config.user.isEmpty() && config.group.isEmpty())
+        return {};
+    const bool root = ::geteuid() == 0;
+    identity.uid = ::geteuid();
+    identity.gid = ::getegid();
+    QByteArray userName;
+    if (!config.user.isEmpty()) {
+        const QByteArray name = config.user.toUtf8();
+        const std::optional<uid_t> id = parseId(config.user);
+        const passwd *entry = id ? ::getpwuid(*id) : ::getpwnam(name.constData());
+        if (!entry && !id)
+            return QStringLiteral("user \"%1\" does not exist").arg(config.user);
+        identity.uid = entry ? entry->pw_uid : *id;
+        identity.gid = entry ? entry->pw_gid : *id;
+        if (entry) {
+            userName = entry->pw_name;
+            identity.userName = QString::fromLocal8Bit(entry->pw_name);
+            identity.home = QString::fromLocal8Bit(entry->pw_dir);
+        }
+    }
+    if (!config.group.isEmpty()) {
+        const QByteArray name = config.group.toUtf8();
+        const std::optional<gid_t> id = parseId(config.group);
+        const group *entry = id ? nullptr : ::getgrnam(name.constData());
+        if (!entry && !id)
+            return QStringLiteral("group \"%1\" does not exist").arg(config.group);
+        identity.gid = entry ? entry->gr_gid : *id;
+    }
+    if (!root) {
+        if (identity.uid == ::geteuid() && identity.gid == ::getegid())
+            return {}; // already who the collector should be
+        return QStringLiteral("cannot run as %1: the agent is not running as root (only root can switch users; "
+                              "remove 'user'/'group' or run the agent as root)")
+            .arg(config.user.isEmpty() ? QStringLiteral("group \"%1\"").arg(config.group)
+                                       : QStringLiteral("user \"%1\"").arg(config.user));
+    }
+    identity.change = true;
+    identity.groups = { identity.gid };
+    if (!userName.isEmpty()) {
+        // The user's supplementary groups, as a login would give them (initgroups).
+        int count = 64;
+        std::vector<gid_t> groups(static_cast<std::size_t>(count));
+        if (::getgrouplist(userName.constData(), identity.gid, groups.data(), &count) < 0) {
+            groups.resize(std::size_t(count));
+            ::getgrouplist(userName.constData(), identity.gid, groups.data(), &count);
+        }
+        groups.resize(std::size_t(std::max(count, 0)));
+        if (!groups.empty())
+            identity.groups = groups;
+    }
+    return {};
+}
+
+/** As root, a file that others could change would let them run code as root: refused. */
+QString checkNotWritableByOthers(const QString &path, const QString &what)
+{
+    struct stat info = {};
+    const QByteArray native = QFile::encodeName(path);
+    if (path.isEmpty() || ::stat(native.constData(), &info) != 0)
+        return {};
+    if ((info.st_mode & (S_IWGRP | S_IWOTH)) == 0)
+        return {};
+    return QStringLiteral("refusing to run as root: %1 %2 is writable by %3 (mode %4); make it writable by its "
+                          "owner only, e.g. chmod go-w")
+        .arg(what, path, (info.st_mode & S_IWOTH) ? QStringLiteral("everyone") : QStringLiteral("its group"),
+            QString::number(info.st_mode & 07777, 8).rightJustified(4, QLatin1Char('0')));
+}
+
+/** Async-signal-safe: a message to the child's stderr (the collector's stderr pipe) and exit. */
+[[noreturn]] void childFail(const char *message)
+{
+    const int error = errno;
+    [[maybe_unused]] auto written = ::write(STDERR_FILENO, message, std::strlen(message));
+    const char *reason = ::strerrordesc_np(error);
+    if (reason) {
+        written = ::write(STDERR_FILENO, ": ", 2);
+        written = ::write(STDERR_FILENO, reason, std::strlen(reason));
+    }
+    written = ::write(STDERR_FILENO, "\n", 1);
+    ::_exit(126);
+}
+
+/** Raw system calls: glibc's wrappers would try to change every thread of the (forked) process. */
+void applyIdentity(const ChildIdentity &identity)
+{
+    if (!identity.change)
+        return;
+    if (::syscall(SYS_setgroups, identity.groups.size(), identity.groups.data()) != 0)
+        childFail("garnet-agent: cannot set the collector's supplementary groups");
+    if (::syscall(SYS_setresgid, identity.gid, identity.gid, identity.gid) != 0)
+        childFail("garnet-agent: cannot set the collector's group id");
+    if (::syscall(SYS_setresuid, identity.uid, identity.uid, identity.uid) != 0)
+        childFail("garnet-agent: cannot set the collector's user id");
 }
 
 /**
@@ -93,12 +218,33 @@ QString Collector::explainUnresolved(const QString &program, const QStringList &
         .arg(program, searched.join(QLatin1Char(':')));
 }
 
-QProcess *Collector::createProcess(const QString &program)
+QProcess *Collector::createProcess(const QString &program, QString *error)
 {
+    if (::geteuid() == 0) {
+        for (const auto &[path, what] : { std::pair { m_config.file, QStringLiteral("collector file") },
+                 std::pair { program, QStringLiteral("program") } }) {
+            if (const QString problem = checkNotWritableByOthers(path, what); !problem.isEmpty()) {
+                *error = problem;
+                return nullptr;
+            }
+        }
+    }
+    ChildIdentity identity;
+    if (const QString problem = resolveIdentity(m_config, identity); !problem.isEmpty()) {
+        *error = problem;
+        return nullptr;
+    }
     QStringList arguments = m_config.command.mid(1);
     if (m_config.mode == CollectorMode::Socket)
         arguments << m_env.socketPath; // always the last argument
     QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+    if (identity.change && !identity.userName.isEmpty()) {
+        environment.insert(QStringLiteral("HOME"), identity.home);
+        environment.insert(QStringLiteral("USER"), identity.userName);
+        environment.insert(QStringLiteral("LOGNAME"), identity.userName);
+    }
+    for (auto it = m_config.environment.cbegin(); it != m_config.environment.cend(); ++it)
+        environment.insert(it.key(), it.value());
     environment.insert(QStringLiteral("GARNET_SOCKET"), m_env.socketPath);
     environment.insert(QStringLiteral("GARNET_COLLECTOR"), m_config.name);
     environment.insert(QStringLiteral("GARNET_INTERVAL"), intervalText(m_config.interval));
@@ -108,7 +254,10 @@ QProcess *Collector::createProcess(const QString &program)
     process->setArguments(arguments);
     process->setProcessEnvironment(environment);
     process->setStandardInputFile(QProcess::nullDevice()); // a group without the terminal must not read it
-    process->setChildProcessModifier(prepareChild);
+    process->setChildProcessModifier([identity = std::move(identity)] {
+        prepareChild();
+        applyIdentity(identity);
+    });
     return process;
 }
 

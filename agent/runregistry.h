@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "processreaper.h"
 #include "runcontext.h"
 
 #include <sys/types.h>
@@ -18,12 +19,16 @@ namespace Garnet {
  * its process group: every run leads its own group, whose id is the run's pid.
  * Finished runs stay resolvable for a short grace period: a collector often exits before the agent
  * has accepted its connection. Expired entries are pruned lazily, on the next start or finish.
+ *
+ * It also tells its ProcessReaper about runs starting and ending, so that what a run leaves outside its
+ * process group ends with it.
  */
 class RunRegistry
 {
 public:
     void runStarted(pid_t pid, RunContextPtr run);
-    void runFinished(pid_t pid); ///< keeps the entry for the grace period
+    /** Keeps the entry for the grace period; processes the run left behind get SIGTERM, SIGKILL after killGrace. */
+    void runFinished(pid_t pid, std::chrono::milliseconds killGrace = std::chrono::milliseconds(2000));
     /** The run whose process is pid or an ancestor of pid; nullptr if none. */
     RunContextPtr resolve(pid_t pid) const;
     /** Parent pid from /proc/PID/stat, or 0 if unknown. Exposed for tests. */
@@ -33,6 +38,7 @@ public:
 
     void setGracePeriod(std::chrono::milliseconds grace) { m_grace = grace; }
     std::size_t size() const { return m_runs.size(); } ///< entries held, expired ones included until pruned
+    ProcessReaper &reaper() { return m_reaper; }
 
 private:
     struct Entry
@@ -44,6 +50,7 @@ private:
     void prune();
     std::unordered_map<pid_t, Entry> m_runs;
     std::chrono::milliseconds m_grace { 5000 };
+    ProcessReaper m_reaper;
 };
 
 } // namespace Garnet

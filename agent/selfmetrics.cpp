@@ -55,6 +55,7 @@ void Agent::emitSelfMetrics()
         metrics.emplace_back(base + "failures", s.failures);
         metrics.emplace_back(base + "timeouts", s.timeouts);
         metrics.emplace_back(base + "skipped", s.skipped);
+        metrics.emplace_back(base + "output_overflows", s.outputOverflows);
         if (s.lastDurationMs >= 0)
             metrics.emplace_back(base + "duration_ms", s.lastDurationMs);
         sum.runs += s.runs;
