@@ -4,7 +4,12 @@
 // Helpers for the delivery tests: a Graphite double that can go down, come back on the same port or stall,
 // numbered metric streams, and the agent's accounting as its self-metrics report it.
 
+#include "../integration/agentharness.h"
+#include "../integration/carbonharness.h"
+
+#include <QFile>
 #include <QHostAddress>
+#include <QProcess>
 #include <QTcpServer>
 #include <QTcpSocket>
 #include <QtTest>
@@ -73,7 +78,7 @@ public:
         std::vector<qint64> out;
         for (const QByteArray &line : lines)
             if (line.startsWith(prefix))
-                out.push_back(line.split(' ').value(1).toLongLong());
+                out.push_back(qint64(line.split(' ').value(1).toDouble()));
         return out;
     }
     std::set<qint64> distinctValues(const QByteArray &prefix) const
@@ -86,7 +91,7 @@ public:
     {
         for (auto it = lines.rbegin(); it != lines.rend(); ++it)
             if (it->startsWith(QByteArray(path + ' ')))
-                return it->split(' ').value(1).toLongLong();
+                return qint64(it->split(' ').value(1).toDouble());
         return -1;
     }
 
@@ -154,6 +159,72 @@ inline Accounting accountingAt(const SeqSink &sink, const QByteArray &base)
 {
     return { sink.last(base + ".received"), sink.last(base + ".sent"), sink.last(base + ".dropped"),
         sink.last(base + ".rejected"), sink.last(base + ".queued") };
+}
+
+inline QString seqWriter()
+{
+    return QStringLiteral(GARNET_TEST_SOURCE_DIR "/reliability/writers/seqwriter.py");
+}
+
+/** Runs seqwriter.py with these options against socketPath (a writer no collector run claims). */
+inline void startWriter(QProcess &writer, const QStringList &options, const QString &socketPath)
+{
+    writer.setProcessChannelMode(QProcess::ForwardedErrorChannel);
+    writer.start(seqWriter(), options + QStringList { socketPath });
+    QVERIFY2(writer.waitForStarted(10000), qPrintable(writer.errorString()));
+}
+
+/** A progress file written by seqwriter.py --progress: lines sent so far (0 before the first batch). */
+inline qint64 progress(const QString &file)
+{
+    QFile f(file);
+    return f.open(QIODevice::ReadOnly) ? f.readAll().trimmed().toLongLong() : 0;
+}
+
+/** Resident memory of a process in KiB (VmRSS), -1 if unknown. */
+inline qint64 rssKiB(qint64 pid)
+{
+    QFile status(QStringLiteral("/proc/%1/status").arg(pid));
+    if (!status.open(QIODevice::ReadOnly))
+        return -1;
+    for (const QByteArray &line : status.readAll().split('\n'))
+        if (line.startsWith("VmRSS:"))
+            return line.mid(6).trimmed().split(' ').value(0).toLongLong();
+    return -1;
+}
+
+/** The self-metrics path node of a graphite output to this address ("graphite_127_0_0_1_2003"). */
+inline QByteArray outputNode(const QByteArray &address)
+{
+    QByteArray node = "graphite:" + address;
+    for (char &c : node)
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-'))
+            c = '_';
+    return node;
+}
+
+/** Per-output accounting (self-metrics base.output.NODE.*): received == sent + dropped + queued. */
+struct OutputAccounting
+{
+    qint64 received = -1, sent = -1, dropped = -1, queued = -1;
+    bool holds() const
+    {
+        return received >= 0 && sent >= 0 && dropped >= 0 && queued >= 0 && received == sent + dropped + queued;
+    }
+    QByteArray text() const
+    {
+        return QStringLiteral("received %1 = sent %2 + dropped %3 + queued %4")
+            .arg(received)
+            .arg(sent)
+            .arg(dropped)
+            .arg(queued)
+            .toUtf8();
+    }
+};
+inline OutputAccounting outputAccountingAt(const SeqSink &sink, const QByteArray &base, const QByteArray &node)
+{
+    const QByteArray p = base + ".output." + node;
+    return { sink.last(p + ".received"), sink.last(p + ".sent"), sink.last(p + ".dropped"), sink.last(p + ".queued") };
 }
 
 } // namespace GarnetTest
