@@ -94,7 +94,14 @@ bool Agent::start(const QString &configPath)
     applyOutputs(effectiveOutputs(m_config.outputs));
 
     auto resolver = [this](pid_t pid) { return m_registry.resolve(pid); };
+    for (const auto &output : m_outputs) {
+        if (!output->spoolError().isEmpty()) {
+            qCCritical(lcOutput).noquote() << output->name() << output->spoolError();
+            return false;
+        }
+    }
     m_socket = std::make_unique<SocketServer>(*m_pipeline, resolver, nullptr);
+    m_socket->setOptions(m_config.socket);
     updateUnattributedContext();
     if (!m_socket->listen(m_config.agent.socketPath)) {
         qCCritical(lcSocket).noquote() << m_socket->errorString();
@@ -129,6 +136,7 @@ bool Agent::reload()
     if (next.agent.socketPath != m_config.agent.socketPath) {
         auto socket = std::make_unique<SocketServer>(
             *m_pipeline, [this](pid_t pid) { return m_registry.resolve(pid); }, nullptr);
+        socket->setOptions(next.socket);
         if (!socket->listen(next.agent.socketPath)) {
             m_lastReloadError = socket->errorString();
             qCCritical(lcSocket).noquote() << m_lastReloadError << "- the previous configuration stays in force";
@@ -139,6 +147,7 @@ bool Agent::reload()
         m_socket = std::move(socket);
         connect(m_pipeline.get(), &Pipeline::congestionChanged, m_socket.get(), &SocketServer::setPaused);
     }
+    m_socket->setOptions(next.socket);
     const bool agentChanged = !(next.agent == m_config.agent);
     m_pipeline->setHost(next.agent.hostname.toUtf8());
     applyOutputs(effectiveOutputs(next.outputs));
@@ -174,9 +183,14 @@ void Agent::applyOutputs(const std::vector<OutputConfig> &configs)
         raw.push_back(output.get());
     m_pipeline->setOutputs(raw);
     for (auto &old : m_outputs) {
-        if (old)
-            qCInfo(lcOutput).noquote() << "output removed:" << old->name() << "with" << old->counters().queued
-                                       << "line(s) not delivered";
+        if (!old)
+            continue;
+        const OutputCounters c = old->counters();
+        qCInfo(lcOutput).noquote() << "output removed:" << old->name() << "with" << c.queued << "line(s) not delivered";
+        // Its history stays in the agent's totals (received = sent + dropped + rejected + queued holds on).
+        m_retiredOutputs.received += c.recovered;
+        m_retiredOutputs.sent += c.sent;
+        m_retiredOutputs.dropped += c.dropped + c.queued;
     }
     m_outputs = std::move(next);
     for (auto &output : m_outputs) {
@@ -253,10 +267,13 @@ AgentCounters Agent::counters() const
 {
     AgentCounters counters;
     const PipelineCounters &pipeline = m_pipeline->counters();
-    counters.received = pipeline.received;
+    counters.received = pipeline.received + m_retiredOutputs.received;
     counters.rejected = pipeline.rejected;
+    counters.sent = m_retiredOutputs.sent;
+    counters.dropped = m_retiredOutputs.dropped;
     for (const auto &output : m_outputs) {
         const OutputCounters c = output->counters();
+        counters.received += c.recovered; // lines a previous run left in the spool
         counters.sent += c.sent;
         counters.dropped += c.dropped;
         counters.queued += c.queued;

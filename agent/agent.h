@@ -21,7 +21,12 @@ class Pipeline;
 class SocketServer;
 struct CollectorEnvironment;
 
-/** Agent-wide delivery counters. With one output: received == sent + dropped + rejected + queued. */
+/**
+ * Agent-wide delivery counters. With one output: received == sent + dropped + rejected + queued, at every
+ * moment and across reloads (outputs removed by a reload keep counting here: their undelivered lines as
+ * dropped). With several outputs each accepted line is counted once per output in sent/dropped/queued; the
+ * invariant then holds per output (Output::counters()). received includes lines recovered from a spool.
+ */
 struct AgentCounters
 {
     qint64 received = 0;
@@ -83,6 +88,7 @@ private:
     void retire(std::unique_ptr<Collector> collector);
 
     Config m_config;
+    AgentCounters m_retiredOutputs; ///< sent, dropped (undelivered included) and received of removed outputs
     RunRegistry m_registry;
     std::unique_ptr<Pipeline> m_pipeline;
     std::unique_ptr<SocketServer> m_socket;

@@ -7,6 +7,7 @@
 #include "output.h"
 #include "pipeline.h"
 #include "socketserver.h"
+#include "spool.h"
 
 #include <QDateTime>
 
@@ -78,11 +79,26 @@ void Agent::emitSelfMetrics()
         metrics.emplace_back(base + "replayed", c.replayed);
         metrics.emplace_back(base + "reconnects", c.reconnects);
         metrics.emplace_back(base + "connected", c.connected ? 1 : 0);
+        if (const Spool *spool = output->spool()) {
+            const SpoolCounters &s = spool->counters();
+            metrics.emplace_back(base + "spool.lines", s.lines);
+            metrics.emplace_back(base + "spool.bytes", s.bytes);
+            metrics.emplace_back(base + "spool.spilled", s.spilled);
+            metrics.emplace_back(base + "spool.recovered", s.recovered);
+            metrics.emplace_back(base + "spool.corrupt", s.corrupt);
+            metrics.emplace_back(base + "spool.write_errors", s.writeErrors);
+            metrics.emplace_back(base + "spool.dropped", s.dropped);
+        }
     }
     if (m_socket) {
         const SocketCounters s = m_socket->counters();
         metrics.emplace_back("socket.connections", s.connections);
         metrics.emplace_back("socket.open_connections", s.openConnections);
+        metrics.emplace_back("socket.refused", s.refusedConnections);
+        metrics.emplace_back("socket.denied", s.deniedConnections);
+        metrics.emplace_back("socket.idle_closed", s.idleClosed);
+        metrics.emplace_back("socket.evicted", s.evictedConnections);
+        metrics.emplace_back("socket.overlong_lines", s.overlongLines);
     }
     for (const auto &[name, value] : metrics)
         m_pipeline->ingestMetric(self, name, value, timestamp);

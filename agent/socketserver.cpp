@@ -10,7 +10,9 @@
 #include <QFileInfo>
 #include <QLocalServer>
 #include <QLocalSocket>
+#include <QTimer>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <sys/socket.h>
@@ -22,7 +24,6 @@ namespace Garnet {
 
 namespace {
 constexpr mode_t DirectoryMode = 0750;
-constexpr mode_t SocketMode = 0660;
 constexpr qint64 MaxDrainBytesOnClose = 64 * 1024 * 1024; // a writer that never stops cannot hold up close()
 constexpr int MaxBacklogOnClose = 1024;
 
@@ -31,13 +32,14 @@ QString errnoText(int error)
     return QString::fromLocal8Bit(std::strerror(error));
 }
 
-pid_t peerPid(QLocalSocket *socket)
+/** The peer's pid, uid and gid as of connect(); pid 0 and uid/gid -1 when unknown. */
+ucred peerCredentials(QLocalSocket *socket)
 {
-    ucred credentials {};
+    ucred credentials { 0, uid_t(-1), gid_t(-1) };
     socklen_t length = sizeof(credentials);
     if (::getsockopt(int(socket->socketDescriptor()), SOL_SOCKET, SO_PEERCRED, &credentials, &length) != 0)
-        return 0;
-    return credentials.pid;
+        return { 0, uid_t(-1), gid_t(-1) };
+    return credentials;
 }
 
 RunContextPtr defaultUnattributedContext()
@@ -49,22 +51,18 @@ RunContextPtr defaultUnattributedContext()
 }
 } // namespace
 
-struct SocketServer::Connection
-{
-    QLocalSocket *socket = nullptr;
-    LineFramer framer;
-    RunContextPtr context;
-    pid_t pid = 0;
-    bool ended = false; ///< the writer closed; finish once its buffered data is read
-};
-
 SocketServer::SocketServer(LineSink &sink, Resolver resolver, RunContextPtr unattributed, QObject *parent)
     : QObject(parent)
     , m_sink(sink)
     , m_resolver(std::move(resolver))
     , m_unattributed(unattributed ? std::move(unattributed) : defaultUnattributedContext())
     , m_readBuffer(new char[ReadChunkBytes])
-{ }
+    , m_idleTimer(new QTimer(this))
+{
+    m_clock.start();
+    connect(m_idleTimer, &QTimer::timeout, this, &SocketServer::closeIdle);
+    setOptions(SocketOptions {});
+}
 
 SocketServer::~SocketServer()
 {
@@ -98,23 +96,64 @@ bool SocketServer::listen(const QString &path)
     if (!prepareDirectory(QFileInfo(path).absolutePath()) || !clearStaleSocket(encoded))
         return false;
 
+    const int fd = bindInPlace(encoded);
+    if (fd < 0)
+        return false;
     auto *server = new QLocalServer(this);
-    // Qt binds in a private temporary directory, sets the mode, then renames into place: the socket is
-    // never reachable with umask-derived permissions.
-    server->setSocketOptions(QLocalServer::UserAccessOption | QLocalServer::GroupAccessOption);
-    if (!server->listen(path)) {
+    if (!server->listen(qintptr(fd))) {
         m_error = QStringLiteral("cannot listen on %1: %2").arg(path, server->errorString());
+        ::close(fd);
+        ::unlink(encoded.constData());
         delete server;
         return false;
     }
-    // Qt grants rwx; execute means nothing on a socket, so narrow it to exactly rw for user and group.
-    if (::chmod(encoded.constData(), SocketMode) != 0)
-        qCWarning(lcSocket).noquote() << "cannot set mode 0660 on" << path << ':' << errnoText(errno);
     m_server = server;
     m_path = path;
     connect(m_server, &QLocalServer::newConnection, this, &SocketServer::acceptConnections);
     qCInfo(lcSocket).noquote() << "listening on" << path;
     return true;
+}
+
+int SocketServer::bindInPlace(const QByteArray &encodedPath)
+{
+    // Bound in a fresh 0700 directory next to the target, given its exact mode there, then renamed into place:
+    // nobody can reach the socket before it has its final mode, whatever the umask. (Qt's own way leaves it
+    // rwx for a moment.) No abstract-namespace socket, ever: those have no permissions at all.
+    const QString path = QFile::decodeName(encodedPath);
+    QByteArray directory = QFile::encodeName(QFileInfo(path).absolutePath()) + "/.gXXXXXX";
+    if (!::mkdtemp(directory.data())) {
+        m_error = QStringLiteral("cannot create a directory next to %1: %2").arg(path, errnoText(errno));
+        return -1;
+    }
+    const QByteArray bound = directory + "/s";
+    const int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+    sockaddr_un address {};
+    address.sun_family = AF_UNIX;
+    QString failure;
+    if (fd < 0)
+        failure = QStringLiteral("cannot create a socket: %1").arg(errnoText(errno));
+    else if (std::size_t(bound.size()) >= sizeof(address.sun_path))
+        failure = QStringLiteral("the path is too long to bind it safely (at most %1 bytes)")
+                      .arg(sizeof(address.sun_path) - 1 - (bound.size() - encodedPath.size()));
+    if (failure.isEmpty()) {
+        std::memcpy(address.sun_path, bound.constData(), std::size_t(bound.size()));
+        if (::bind(fd, reinterpret_cast<const sockaddr *>(&address), sizeof(address)) != 0)
+            failure = QStringLiteral("cannot bind: %1").arg(errnoText(errno));
+        else if (::chmod(bound.constData(), mode_t(m_options.mode)) != 0)
+            failure = QStringLiteral("cannot set its mode: %1").arg(errnoText(errno));
+        else if (::listen(fd, SOMAXCONN) != 0)
+            failure = QStringLiteral("cannot listen: %1").arg(errnoText(errno));
+        else if (::rename(bound.constData(), encodedPath.constData()) != 0)
+            failure = QStringLiteral("cannot move it into place: %1").arg(errnoText(errno));
+    }
+    ::unlink(bound.constData()); // only there if something failed
+    ::rmdir(directory.constData());
+    if (failure.isEmpty())
+        return fd;
+    if (fd >= 0)
+        ::close(fd);
+    m_error = QStringLiteral("cannot listen on %1: %2").arg(path, failure);
+    return -1;
 }
 
 bool SocketServer::prepareDirectory(const QString &directory)
@@ -188,12 +227,37 @@ void SocketServer::acceptConnections()
         if (!socket)
             break;
         socket->setParent(this);
+        const ucred peer = peerCredentials(socket);
+        if (!peerAllowed(int(socket->socketDescriptor()), peer.uid, peer.gid)) {
+            ++m_counters.deniedConnections;
+            notice(Notice::Denied,
+                QStringLiteral("refused a connection from uid %1 gid %2 (pid %3): not in allowed_uids/allowed_gids")
+                    .arg(qint64(peer.uid) == qint64(uid_t(-1)) ? -1 : qint64(peer.uid))
+                    .arg(qint64(peer.gid) == qint64(gid_t(-1)) ? -1 : qint64(peer.gid))
+                    .arg(peer.pid));
+            socket->abort();
+            socket->deleteLater();
+            continue;
+        }
+        RunContextPtr attributedTo;
+        if (peer.pid > 0 && m_resolver)
+            attributedTo = m_resolver(peer.pid);
+        if (qint64(m_connections.size()) >= m_maxConnections && !makeRoom(attributedTo != nullptr)) {
+            ++m_counters.refusedConnections;
+            notice(Notice::Refused,
+                QStringLiteral("refused a connection from pid %1: max_connections (%2) are open")
+                    .arg(peer.pid)
+                    .arg(m_maxConnections));
+            socket->abort();
+            socket->deleteLater();
+            continue;
+        }
         socket->setReadBufferSize(ReadChunkBytes);
         auto connection = std::make_unique<Connection>();
         connection->socket = socket;
-        connection->pid = peerPid(socket);
-        if (connection->pid > 0 && m_resolver)
-            connection->context = m_resolver(connection->pid);
+        connection->pid = peer.pid;
+        connection->lastLineMs = m_clock.elapsed();
+        connection->context = std::move(attributedTo);
         if (!connection->context) {
             connection->context = m_unattributed;
             ++m_counters.unattributedConnections;
@@ -254,7 +318,11 @@ void SocketServer::consume(Connection &connection, std::string_view data)
     m_counters.bytesRead += qint64(data.size());
     const RunContext &run = *connection.context;
     connection.framer.feed(
-        data, [&](std::string_view lines) { m_sink.ingestLines(run, lines); },
+        data,
+        [&](std::string_view lines) {
+            connection.sawLine = true;
+            m_sink.ingestLines(run, lines);
+        },
         [&] {
             ++m_counters.overlongLines;
             m_sink.rejectLine(run, RejectReason::TooLong);

@@ -2,9 +2,11 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "common/config.h"
 #include "lineframer.h"
 #include "runcontext.h"
 
+#include <QElapsedTimer>
 #include <QObject>
 #include <QString>
 
@@ -15,6 +17,7 @@
 
 class QLocalServer;
 class QLocalSocket;
+class QTimer;
 
 namespace Garnet {
 
@@ -29,12 +32,23 @@ struct SocketCounters
     /** Lines the framer discarded for growing past MaxLineLength across reads (a long line that arrives
      *  whole in one read is rejected by the parser instead; either way the reject reason is TooLong). */
     qint64 overlongLines = 0;
+    qint64 refusedConnections = 0; ///< closed at once: max_connections were open
+    qint64 deniedConnections = 0; ///< closed at once: the peer's uid/gid is not in allowed_uids/allowed_gids
+    qint64 idleClosed = 0; ///< unattributed connections closed after idle_timeout without a complete line
+    qint64 evictedConnections = 0; ///< idle unattributed connections closed to make room for a collector's
 };
 
 /**
- * The collectors' Unix socket: listens at a path with safe permissions (directory 0750, socket 0660,
- * whatever the umask), frames lines per connection and hands them to a LineSink. Each connection is
- * attributed to a collector run once, from its SO_PEERCRED pid, via the resolver.
+ * The collectors' Unix socket: listens at a path with safe permissions (directory 0750, socket mode as
+ * configured, 0660 by default, exact from the first instant whatever the umask), frames lines per connection
+ * and hands them to a LineSink. Each connection is attributed to a collector run once, from its SO_PEERCRED
+ * pid, via the resolver.
+ *
+ * Limits (SocketOptions): peers outside allowed_uids/allowed_gids are closed on accept; at most
+ * max_connections are open (a collector's connection evicts the longest-idle unattributed one, anything else
+ * is refused); an unattributed connection that completes no line for idle_timeout is closed (idle clients and
+ * slow-loris writers alike; collectors are bounded by their run's timeout instead). A partial line never holds
+ * more than MaxLineLength bytes. Everything refused or closed is counted and logged (at most once per 10 s).
  *
  * Reading uses one reusable buffer and a bounded per-connection read buffer, so while paused (or while
  * the sink is congested) the kernel buffer fills and writers block instead of the agent growing.
@@ -67,14 +81,41 @@ public:
     /** Replace the context of unattributed writers (e.g. after a reload changed the prefix). */
     void setUnattributedContext(RunContextPtr context);
 
+    /**
+     * Access and limits. Before listen(): all of it. While listening: limits apply at once, a new mode is
+     * applied to the socket file (chmod). Raises the open-file limit (soft, up to hard) as max_connections needs.
+     */
+    void setOptions(const SocketOptions &options);
+    const SocketOptions &options() const { return m_options; }
+    /** max_connections as the open-file limit allows. */
+    int effectiveMaxConnections() const { return m_maxConnections; }
+
 Q_SIGNALS:
     void clientDisconnected(); ///< mostly for tests
 
 private:
-    struct Connection;
+    struct Connection
+    {
+        QLocalSocket *socket = nullptr;
+        LineFramer framer;
+        RunContextPtr context;
+        pid_t pid = 0;
+        bool ended = false; ///< the writer closed; finish once its buffered data is read
+        bool sawLine = false; ///< a complete line arrived since the last idle check
+        qint64 lastLineMs = 0; ///< m_clock time of the last complete line (or of the accept)
+    };
     bool prepareDirectory(const QString &directory);
     bool clearStaleSocket(const QByteArray &encodedPath);
+    /** A listening socket bound in a private directory, given its mode, then renamed to encodedPath. */
+    int bindInPlace(const QByteArray &encodedPath);
     void acceptConnections();
+    /** Over the limit: make room by evicting an idle unattributed connection (only for an attributed one). */
+    bool makeRoom(bool forAttributed);
+    bool peerAllowed(int fd, uid_t uid, gid_t gid) const;
+    void closeIdle();
+    void raiseFileLimit();
+    enum class Notice { Refused, Denied, Idle, Evicted, Count };
+    void notice(Notice kind, const QString &message);
     void resumeReading();
     /** Read what the connection has buffered (unless paused); finishes it once it ended and is drained. */
     void readFrom(Connection &connection);
@@ -90,6 +131,16 @@ private:
     QString m_path;
     QString m_error;
     SocketCounters m_counters;
+    SocketOptions m_options;
+    int m_maxConnections = 1024;
+    QTimer *m_idleTimer;
+    QElapsedTimer m_clock;
+    struct NoticeLog
+    {
+        qint64 lastMs = -1;
+        qint64 suppressed = 0;
+    };
+    NoticeLog m_notices[int(Notice::Count)];
     bool m_paused = false;
     bool m_resumeScheduled = false;
 };
