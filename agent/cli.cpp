@@ -68,6 +68,13 @@ void setTerminationSignalsBlocked(bool blocked)
     ::sigprocmask(blocked ? SIG_BLOCK : SIG_UNBLOCK, &signals, nullptr);
 }
 
+/**
+ * Blocked from the static initialisation of garnet-agent on (only its main() uses this file), before
+ * QCoreApplication exists: a SIGHUP sent right after the exec (a reload by an impatient service manager)
+ * must not kill the agent. Only the dynamic loader's few milliseconds remain unprotected.
+ */
+[[maybe_unused]] const bool g_signalsHeldFromStart = (setTerminationSignalsBlocked(true), true);
+
 int runAgent(QCoreApplication &app, const CliOptions &options)
 {
     SignalWatcher signalWatcher; // first: a SIGTERM during start-up is queued, never fatal
@@ -183,7 +190,7 @@ int runAgentCli(QCoreApplication &app)
 {
     app.setApplicationName(QStringLiteral("garnet-agent"));
     app.setApplicationVersion(QString::fromLatin1(Version.data(), qsizetype(Version.size())));
-    setTerminationSignalsBlocked(true); // until runAgent installs the handlers
+    setTerminationSignalsBlocked(true); // until runAgent installs the handlers (held since start-up already)
     installLogFormat();
     const CliOptions options = parseCommandLine(app.arguments());
     if (options.action != CliOptions::Action::Run)
