@@ -19,7 +19,7 @@ namespace Garnet {
 /**
  * Appends `text` as (part of) one metric path node: blanks, '.', control bytes, the characters Graphite
  * cannot store or query unescaped ( ; ( ) { } [ ] , = ' " \ / * ? ) and those in `alsoEscape` become '_'.
- * Other bytes, UTF-8 included, are kept.
+ * Well-formed UTF-8 is kept; a byte that starts no well-formed sequence (or a C1 control) becomes '_'.
  */
 void appendPathNode(std::string &out, std::string_view text, std::string_view alsoEscape = {});
 
@@ -57,6 +57,8 @@ public:
 
 private:
     void translateLine(std::string_view line);
+    /** Drops the lines from byte `from` on that parseMetricLine rejects, adding their reasons to the rejects. */
+    void keepValidLines(std::size_t from);
 
     Dialect m_dialect;
     Nagios::Translator m_nagios;

@@ -36,6 +36,7 @@ private Q_SLOTS:
     void line();
     void translatorCountsNotifications();
     void translatorTakesTheUnterminatedTail();
+    void nameTooLongIsRejected();
 };
 
 void TestCollectd::identifier_data()
@@ -130,6 +131,9 @@ void TestCollectd::graphiteName_data()
     QTest::newRow("mount point") << QByteArray("h/df-var-lib/df_complex-used") << QByteArray()
                                  << QByteArray("h.df-var-lib.df_complex-used")
                                  << QByteArray("df-var-lib.df_complex-used");
+    // Found by fuzz_collectd: bytes that are not UTF-8 went through and made the line invalid.
+    QTest::newRow("invalid utf-8") << QByteArray("h/exe\xe3/gauge-\xff\xc3\xa9") << QByteArray()
+                                   << QByteArray("h.exe_.gauge-_\xc3\xa9") << QByteArray("exe_.gauge-_\xc3\xa9");
 }
 
 void TestCollectd::graphiteName()
@@ -270,6 +274,17 @@ void TestCollectd::translatorTakesTheUnterminatedTail()
     translator.translate("PUTVAL h/exec/gauge-a N:1\n");
     translator.finishRun("PUTVAL h/exec/gauge-b N:2", 0);
     QCOMPARE(bytes(translator.lines()), QByteArray("exec.gauge-a 1\nexec.gauge-b 2\n"));
+}
+
+void TestCollectd::nameTooLongIsRejected()
+{
+    // Found by fuzz_collectd: a 2,000-byte plugin name made a line over MaxNameLength.
+    DialectTranslator translator(Dialect::Collectd);
+    translator.startRun();
+    translator.translate("PUTVAL h/" + std::string(2000, 'p') + "/gauge N:1\nPUTVAL h/exec/gauge N:2\n");
+    translator.finishRun({}, 0);
+    QCOMPARE(bytes(translator.lines()), QByteArray("exec.gauge 2\n"));
+    QCOMPARE(translator.rejects(), std::vector<RejectReason> { RejectReason::NameTooLong });
 }
 
 void TestCollectd::garbageNeverYieldsInvalidLines()

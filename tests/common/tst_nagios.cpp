@@ -223,6 +223,19 @@ void TestNagios::labelNode_data()
     QTest::newRow("unstorable") << QByteArray("a(b)[c]{d},e=f*g?h;i\"j") << QByteArray("a_b__c__d__e_f_g_h_i_j");
     QTest::newRow("utf-8 kept") << QByteArray("température") << QByteArray("température");
     QTest::newRow("tab") << QByteArray("a\tb") << QByteArray("a_b");
+    // Found by fuzz_nagios: bytes that are not UTF-8 made a line the parser rejects as bad_encoding.
+    QTest::newRow("invalid utf-8") << QByteArray("thread\xfd\xfd") << QByteArray("thread__");
+    QTest::newRow("truncated utf-8") << QByteArray("a\xc3") << QByteArray("a_");
+    QTest::newRow("surrogate") << QByteArray("a\xed\xa0\x80"
+                                             "b")
+                               << QByteArray("a___b");
+    QTest::newRow("C1 control") << QByteArray("a\xc2\x85"
+                                              "b")
+                                << QByteArray("a__b");
+    QTest::newRow("overlong") << QByteArray("a\xc0\xaf"
+                                            "b")
+                              << QByteArray("a__b");
+    QTest::newRow("4-byte utf-8 kept") << QByteArray("a\xf0\x9f\x98\x80") << QByteArray("a\xf0\x9f\x98\x80");
 }
 
 void TestNagios::labelNode()
@@ -273,6 +286,9 @@ void TestNagios::translate_data()
     QTest::newRow("crash") << QByteArray("OK | a=1\n") << 128 + 11 << QByteArray("a 1\nstate 3\n");
     QTest::newRow("timestamps never added")
         << QByteArray("| t=1700000000\n") << 0 << QByteArray("t 1700000000\nstate 0\n");
+    // Found by fuzz_nagios: a label that makes a name over MaxNameLength is a reject, not a bad line.
+    QTest::newRow("label too long for a name") << (QByteArray("OK | ") + QByteArray(2000, 'a') + "=1 b=2\n") << 0
+                                               << QByteArray("b 2\nrejected name_too_long\nstate 0\n");
 }
 
 void TestNagios::translate()

@@ -99,6 +99,21 @@ inline QList<pid_t> descendants(pid_t ancestor)
     return found;
 }
 
+/** Processes anywhere whose initial environment holds the entry (e.g. "GARNET_SOCKET=/tmp/x/run/garnet.sock"). */
+inline QList<pid_t> processesWithEnvironment(const QByteArray &entry)
+{
+    QList<pid_t> found;
+    const QStringList entries = QDir(QStringLiteral("/proc")).entryList(QDir::Dirs | QDir::NoDotAndDotDot);
+    for (const QString &name : entries) {
+        bool numeric = false;
+        const pid_t pid = pid_t(name.toInt(&numeric));
+        QFile environ(QStringLiteral("/proc/%1/environ").arg(name));
+        if (numeric && environ.open(QIODevice::ReadOnly) && environ.readAll().split('\0').contains(entry))
+            found << pid;
+    }
+    return found;
+}
+
 inline int openFileCount(pid_t pid)
 {
     return int(QDir(QStringLiteral("/proc/%1/fd").arg(pid)).entryList(QDir::NoDotAndDotDot | QDir::System).size());
