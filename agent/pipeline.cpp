@@ -7,23 +7,25 @@
 
 #include <QDateTime>
 
+#include <algorithm>
+
 namespace Garnet {
 
 namespace {
 constexpr qint64 RejectLogIntervalMs = 10000; // at most one reject message per 10 s (plus a count)
 constexpr std::size_t FlushThresholdBytes = 256 * 1024; // enqueue formatted text in blocks of about this size
+constexpr std::size_t InitialSlackBytes = 64 * 1024; // past the threshold: the line that crosses it, usually
 
 std::string_view view(const QByteArray &bytes)
 {
-    return {bytes.constData(), std::size_t(bytes.size())};
+    return { bytes.constData(), std::size_t(bytes.size()) };
 }
 } // namespace
 
 Pipeline::Pipeline(const QByteArray &host, QObject *parent)
     : QObject(parent)
     , m_host(host)
-{
-}
+{ }
 
 void Pipeline::setOutputs(const std::vector<Output *> &outputs)
 {
@@ -33,10 +35,12 @@ void Pipeline::setOutputs(const std::vector<Output *> &outputs)
     m_buffers.clear();
     for (Output *output : m_outputs) {
         const OutputFormat format = output->config().format;
-        auto it = std::find_if(m_buffers.begin(), m_buffers.end(), [&](const FormatBuffer &b) { return b.format == format; });
+        auto it = std::find_if(
+            m_buffers.begin(), m_buffers.end(), [&](const FormatBuffer &b) { return b.format == format; });
         if (it == m_buffers.end()) {
-            m_buffers.push_back({format, {}, {}});
+            m_buffers.push_back({ format, {}, {}, 0, 0 });
             it = std::prev(m_buffers.end());
+            it->reserveMore(FlushThresholdBytes + InitialSlackBytes);
         }
         it->outputs.push_back(output);
         connect(output, &Output::saturationChanged, this, &Pipeline::updateCongestion);
@@ -85,14 +89,18 @@ void Pipeline::acceptMetric(const RunContext &run, const ParsedMetric &metric, q
     ++m_counters.accepted;
     if (!run.attributed)
         ++m_counters.unattributed;
-    const MetricOrigin origin{view(run.pathPrefix), view(run.collector), view(m_host)};
+    const MetricOrigin origin { view(run.pathPrefix), view(run.collector), view(m_host) };
     const qint64 timestamp = metric.timestamp.value_or(defaultTimestamp);
-    for (FormatBuffer &buffer : m_buffers)
-        appendFormattedMetric(buffer.text, buffer.format, origin, metric, timestamp);
+    const std::size_t bound = formattedMetricBound(origin, metric);
+    for (FormatBuffer &buffer : m_buffers) {
+        buffer.reserveMore(bound);
+        char *const end = formatMetric(buffer.data.get() + buffer.size, buffer.format, origin, metric, timestamp);
+        buffer.size = std::size_t(end - buffer.data.get());
+    }
     ++m_pendingLines;
     if (m_valueObserver)
         m_valueObserver->observeValue(view(run.collector), metric, timestamp);
-    if (!m_buffers.empty() && m_buffers.front().text.size() >= FlushThresholdBytes)
+    if (!m_buffers.empty() && m_buffers.front().size >= FlushThresholdBytes)
         flushFormatted();
 }
 
@@ -102,10 +110,22 @@ void Pipeline::flushFormatted()
         return;
     for (FormatBuffer &buffer : m_buffers) {
         for (Output *output : buffer.outputs)
-            output->enqueue(buffer.text, m_pendingLines);
-        buffer.text.clear(); // keeps its capacity: no allocation on the next block
+            output->enqueue(buffer.text(), m_pendingLines);
+        buffer.size = 0; // keeps its storage: no allocation on the next block
     }
     m_pendingLines = 0;
+}
+
+void Pipeline::FormatBuffer::reserveMore(std::size_t bytes)
+{
+    if (size + bytes <= capacity)
+        return;
+    // Only a line much longer than usual gets here after the first block.
+    const std::size_t grown = std::max(size + bytes, 2 * capacity);
+    std::unique_ptr<char[]> larger(new char[grown]);
+    std::copy(data.get(), data.get() + size, larger.get());
+    data = std::move(larger);
+    capacity = grown;
 }
 
 void Pipeline::logReject(const RunContext &run, RejectReason reason, std::string_view line)
@@ -121,8 +141,8 @@ void Pipeline::logReject(const RunContext &run, RejectReason reason, std::string
             if (static_cast<unsigned char>(c) < 0x20 || static_cast<unsigned char>(c) >= 0x7f)
                 c = '?';
         qCWarning(lcPipeline).noquote() << "rejected" << m_rejectsSinceLog << "line(s) in the last"
-                                        << (m_lastRejectLogMs ? (now - m_lastRejectLogMs) / 1000 : 0) << "s; latest from"
-                                        << QString::fromUtf8(run.collector) << "reason"
+                                        << (m_lastRejectLogMs ? (now - m_lastRejectLogMs) / 1000 : 0)
+                                        << "s; latest from" << QString::fromUtf8(run.collector) << "reason"
                                         << QString::fromLatin1(rejectReasonName(reason))
                                         << "line:" << QString::fromLatin1(shown);
         m_lastRejectLogMs = now;

@@ -8,6 +8,7 @@
 #include <QObject>
 
 #include <array>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -30,7 +31,7 @@ struct PipelineCounters
     qint64 accepted = 0; ///< parsed and handed to the outputs
     qint64 rejected = 0;
     qint64 unattributed = 0; ///< accepted lines from writers no collector run claims
-    std::array<qint64, std::size_t(RejectReason::Count)> rejectedBy{};
+    std::array<qint64, std::size_t(RejectReason::Count)> rejectedBy {};
 };
 
 /**
@@ -71,11 +72,17 @@ private:
     void updateCongestion();
     void logReject(const RunContext &run, RejectReason reason, std::string_view line);
 
+    /** Formatted text of one format, not yet enqueued. A plain array: std::string would zero-fill on resize. */
     struct FormatBuffer
     {
         OutputFormat format;
-        std::string text;
         std::vector<Output *> outputs;
+        std::unique_ptr<char[]> data;
+        std::size_t size = 0;
+        std::size_t capacity = 0;
+        std::string_view text() const { return { data.get(), size }; }
+        /** Room for `bytes` more at data + size. */
+        void reserveMore(std::size_t bytes);
     };
     QByteArray m_host;
     std::vector<Output *> m_outputs;

@@ -33,7 +33,17 @@ struct MetricOrigin
  * metrics20: as tagged, plus unit=unknown and mtype=gauge unless the collector gave them.
  * The value is written in the shortest form that round-trips (std::to_chars).
  */
-void appendFormattedMetric(std::string &out, OutputFormat format, const MetricOrigin &origin, const ParsedMetric &metric,
-                           std::int64_t timestamp);
+void appendFormattedMetric(std::string &out, OutputFormat format, const MetricOrigin &origin,
+    const ParsedMetric &metric, std::int64_t timestamp);
+
+/** The most bytes formatMetric() can write for this metric, in any format. */
+std::size_t formattedMetricBound(const MetricOrigin &origin, const ParsedMetric &metric);
+/**
+ * The same line written at `out`, which must have formattedMetricBound() bytes of room; returns the end.
+ * For buffers that are not std::string: resizing one zero-fills the bound first, which costs as much as a
+ * quarter of the formatting.
+ */
+char *formatMetric(
+    char *out, OutputFormat format, const MetricOrigin &origin, const ParsedMetric &metric, std::int64_t timestamp);
 
 } // namespace Garnet

@@ -2,6 +2,8 @@
 // SPDX-License-Identifier: MIT
 #include "metricline.h"
 
+#include "bytescan.h"
+
 #include <algorithm>
 #include <array>
 #include <bit>
@@ -113,26 +115,28 @@ bool isValidPathPart(std::string_view path)
     return true;
 }
 
-RejectReason checkTags(std::string_view tags)
+/** readableBegin: where reading may start (the line's start), for the word-at-a-time scans. */
+RejectReason checkTags(std::string_view tags, const char *readableBegin = nullptr)
 {
-    std::size_t count = 0;
-    while (true) {
-        const std::size_t semicolon = tags.find(';');
-        const std::string_view tag = tags.substr(0, semicolon);
-        if (++count > MaxTags)
+    const char *p = tags.data();
+    const char *const end = p + tags.size();
+    if (!readableBegin)
+        readableBegin = p;
+    for (std::size_t count = 1;; ++count) {
+        if (count > MaxTags)
             return RejectReason::BadTag;
-        const std::size_t equals = tag.find('=');
-        if (equals == std::string_view::npos || equals == 0 || equals + 1 == tag.size())
+        const char *const semicolon = ByteScan::findByte(p, end, ';', readableBegin);
+        const char *const equals = ByteScan::findByte(p, semicolon, '=', readableBegin);
+        if (equals == semicolon || equals == p || equals + 1 == semicolon)
             return RejectReason::BadTag; // empty segment, no '=', empty name or empty value
-        const std::string_view tagName = tag.substr(0, equals);
-        const std::string_view tagValue = tag.substr(equals + 1);
-        const bool badTagNameChar
-            = std::any_of(tagName.begin(), tagName.end(), [](char c) { return c == '!' || c == '^'; });
-        if (badTagNameChar || tagName == "name" || tagValue.front() == '~')
+        for (const char *c = p; c != equals; ++c)
+            if (*c == '!' || *c == '^')
+                return RejectReason::BadTag;
+        if ((equals - p == 4 && std::memcmp(p, "name", 4) == 0) || equals[1] == '~')
             return RejectReason::BadTag;
-        if (semicolon == std::string_view::npos)
+        if (semicolon == end)
             return RejectReason::None;
-        tags.remove_prefix(semicolon + 1);
+        p = semicolon + 1;
     }
 }
 
@@ -238,6 +242,210 @@ std::string_view nextField(std::string_view &rest)
     return field;
 }
 
+// ---- Fast path -------------------------------------------------------------------------------------------------
+// Most lines are plain ASCII "name[;tags] decimal [seconds]". One pass over such a line decides everything the
+// general parser would; anything unusual (UTF-8, control bytes, exponents, leading blanks, any error at all) is
+// left to the general parser, which then also picks the reason to report. So both always agree.
+
+enum : std::uint8_t { ForbiddenFlag = 1, DotFlag = 2 };
+
+/** For the path part of names (graphic ASCII only): forbidden characters and dots. */
+constexpr auto PathFlags = [] {
+    std::array<std::uint8_t, 256> table {};
+    for (int c = 0; c < 256; ++c)
+        table[std::size_t(c)] = ForbiddenPathChars[std::size_t(c)] || c == ';' ? ForbiddenFlag : 0;
+    table['.'] = DotFlag;
+    return table;
+}();
+
+constexpr bool isDigit(char c)
+{
+    return static_cast<unsigned char>(c - '0') < 10;
+}
+
+/** The fast path has not validated the encoding: unlike isBlank(), exactly space and TAB. */
+constexpr bool isSeparator(char c)
+{
+    return c == ' ' || c == '\t';
+}
+
+void skipSeparators(const char *&p, const char *end)
+{
+    while (p != end && isSeparator(*p))
+        ++p;
+}
+
+/** Advances p to the end of a field of graphic ASCII; false on a byte the fast path does not handle. */
+bool scanGraphic(const char *&p, const char *end, const char *lineBegin)
+{
+    p = ByteScan::skipGraphic(p, end, lineBegin);
+    return p == end || isSeparator(*p);
+}
+
+/** A path without tags, all graphic ASCII: isValidPathPart() with a branch-free loop for the common case. */
+bool isValidGraphicPath(const char *begin, const char *end)
+{
+    if (begin == end || *begin == '.' || end[-1] == '.')
+        return false;
+    std::uint8_t flags = 0;
+    for (const char *p = begin; p != end; ++p)
+        flags |= PathFlags[static_cast<unsigned char>(*p)];
+    if (flags & ForbiddenFlag)
+        return false;
+    if (flags & DotFlag) {
+        for (const char *dot = ByteScan::findByte(begin, end, '.', begin); dot != end;
+             dot = ByteScan::findByte(dot + 1, end, '.', begin))
+            if (dot[1] == '.')
+                return false; // dot[1] exists: the path does not end with a dot
+    }
+    return true;
+}
+
+constexpr std::array<double, 23> ExactPowersOfTen = { 1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
+    1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22 };
+
+/** Number of decimal digits of n (n < 10^19). */
+int decimalDigits(std::uint64_t n)
+{
+    int digits = 1;
+    for (std::uint64_t limit = 10; n >= limit && digits < 19; limit *= 10)
+        ++digits;
+    return digits;
+}
+
+/**
+ * "-?D+(.D+)?" with a mantissa below 2^53 and at most 22 decimals: both the mantissa and the power of ten are
+ * exact doubles, so one correctly rounded division gives exactly what from_chars gives (Clinger's fast path).
+ *
+ * canonical: whether the field is exactly what std::to_chars() writes for the value: no leading or trailing
+ * zeros, at most 15 significant digits (then no shorter decimal rounds to the same double: DBL_DIG is 15, so
+ * these digits are the shortest round trip), and fixed notation no longer than scientific.
+ */
+bool parseSimpleDecimal(std::string_view field, double &value, bool &canonical)
+{
+    const char *p = field.data();
+    const char *const end = p + field.size();
+    const bool negative = *p == '-';
+    p += negative;
+    if (p == end || !isDigit(*p) || field.size() > 19) // at most 19 digits: no overflow of the mantissa
+        return false;
+    const char *const integerBegin = p;
+    std::uint64_t mantissa = 0;
+    for (; p != end && isDigit(*p); ++p)
+        mantissa = mantissa * 10 + std::uint64_t(*p - '0');
+    const std::size_t integerDigits = std::size_t(p - integerBegin);
+    std::size_t decimals = 0;
+    if (p != end) {
+        if (*p != '.' || ++p == end)
+            return false;
+        for (; p != end && isDigit(*p); ++p, ++decimals)
+            mantissa = mantissa * 10 + std::uint64_t(*p - '0');
+        if (p != end)
+            return false;
+    }
+    if (mantissa > (std::uint64_t(1) << 53) || decimals >= ExactPowersOfTen.size())
+        return false;
+    const double magnitude = double(mantissa) / ExactPowersOfTen[decimals];
+    value = negative ? -magnitude : magnitude;
+
+    canonical = false;
+    if ((integerDigits > 1 && *integerBegin == '0') || (decimals > 0 && end[-1] == '0'))
+        return true; // "007", "1.50", "0.0"
+    if (mantissa == 0) {
+        canonical = true; // "0" or "-0", all that is left
+        return true;
+    }
+    int significant = decimalDigits(mantissa);
+    for (std::uint64_t rest = mantissa; rest % 10 == 0; rest /= 10)
+        --significant; // trailing zeros of an integer
+    // to_chars picks scientific only when strictly shorter: d[.ddd]e±XX (the exponent here is two digits).
+    const std::size_t fixedLength = integerDigits + (decimals ? decimals + 1 : 0);
+    canonical = significant <= 15 && fixedLength <= std::size_t(significant + (significant > 1 ? 1 : 0) + 4);
+    return true;
+}
+
+/** Decimal Unix seconds of at most 12 digits (MaxTimestamp has 12); the first eight at once. */
+bool parseSimpleTimestamp(std::string_view field, std::int64_t &seconds)
+{
+    if (field.size() > 12)
+        return false;
+    const char *p = field.data();
+    const char *const end = p + field.size();
+    std::int64_t result = 0;
+    if (ByteScan::Enabled && field.size() >= 8) {
+        const std::uint64_t word = ByteScan::load8(p);
+        if (!ByteScan::isEightDigits(word))
+            return false;
+        result = ByteScan::eightDigitsValue(word);
+        p += 8;
+    }
+    for (; p != end; ++p) {
+        if (!isDigit(*p))
+            return false;
+        result = result * 10 + (*p - '0');
+    }
+    if (result > MaxTimestamp)
+        return false;
+    seconds = result;
+    return true;
+}
+
+/** The fast path: true when the line is valid (out filled in); false means "ask the general parser". */
+bool parseCommonLine(std::string_view line, ParsedMetric &out)
+{
+    const char *p = line.data();
+    const char *const end = p + line.size();
+
+    // NAME: path nodes, then optional tags.
+    const char *const nameBegin = p;
+    if (!scanGraphic(p, end, nameBegin))
+        return false;
+    const std::size_t nameSize = std::size_t(p - nameBegin);
+    if (nameSize > MaxNameLength)
+        return false;
+    const char *const semicolon = ByteScan::findByte(nameBegin, p, ';', nameBegin);
+    if (!isValidGraphicPath(nameBegin, semicolon))
+        return false;
+    out.name = std::string_view(nameBegin, std::size_t(semicolon - nameBegin));
+    if (semicolon != p) {
+        out.tags = std::string_view(semicolon + 1, std::size_t(p - semicolon - 1));
+        if (checkTags(out.tags, nameBegin) != RejectReason::None)
+            return false;
+    } else {
+        out.tags = {};
+    }
+
+    // VALUE
+    skipSeparators(p, end);
+    const char *const valueBegin = p;
+    if (p == end || !scanGraphic(p, end, nameBegin))
+        return false;
+    const std::string_view valueField(valueBegin, std::size_t(p - valueBegin));
+    if (bool canonical = false; parseSimpleDecimal(valueField, out.value, canonical))
+        out.canonicalValue = canonical ? valueField : std::string_view();
+    else if (parseValue(valueField, out.value) == RejectReason::None)
+        out.canonicalValue = {};
+    else
+        return false;
+
+    // TIMESTAMP (optional), then nothing but blanks
+    skipSeparators(p, end);
+    out.timestamp.reset();
+    if (p == end)
+        return true;
+    const char *const timestampBegin = p;
+    if (!scanGraphic(p, end, nameBegin))
+        return false;
+    const std::string_view timestampField(timestampBegin, std::size_t(p - timestampBegin));
+    std::int64_t seconds = 0;
+    if (parseSimpleTimestamp(timestampField, seconds))
+        out.timestamp = seconds;
+    else if (parseTimestamp(timestampField, out.timestamp) != RejectReason::None)
+        return false;
+    skipSeparators(p, end);
+    return p == end;
+}
+
 } // namespace
 
 std::string_view rejectReasonName(RejectReason reason)
@@ -277,6 +485,16 @@ std::string_view rejectReasonName(RejectReason reason)
 
 RejectReason parseMetricLine(std::string_view line, ParsedMetric &out)
 {
+    std::string_view content = line;
+    if (!content.empty() && content.back() == '\r')
+        content.remove_suffix(1);
+    if (content.size() <= MaxLineLength && parseCommonLine(content, out))
+        return RejectReason::None;
+    return Detail::parseMetricLineGeneral(line, out);
+}
+
+RejectReason Detail::parseMetricLineGeneral(std::string_view line, ParsedMetric &out)
+{
     if (!line.empty() && line.back() == '\r')
         line.remove_suffix(1);
     if (line.size() > MaxLineLength)
@@ -309,6 +527,7 @@ RejectReason parseMetricLine(std::string_view line, ParsedMetric &out)
 
     if (const RejectReason reason = parseValue(valueField, out.value); reason != RejectReason::None)
         return reason;
+    out.canonicalValue = {}; // the fast path, which saw nothing unusual, finds the canonical ones
     out.timestamp.reset();
     if (!timestampField.empty())
         return parseTimestamp(timestampField, out.timestamp);

@@ -46,6 +46,12 @@ struct ParsedMetric
     std::string_view tags; ///< raw tag part without the leading ';', e.g. "dev=sda;unit=B"; empty if none
     double value = 0;
     std::optional<std::int64_t> timestamp; ///< Unix seconds; nullopt when the line had none
+    /**
+     * The VALUE field when it is exactly what std::to_chars(value) writes (so a formatter can copy it), e.g.
+     * "0.52" or "-7"; empty otherwise ("+1", "1.50", "1e3", "0.30000000000000004", or not set by the parser).
+     * Whoever changes `value` must clear it.
+     */
+    std::string_view canonicalValue;
 };
 
 /**
@@ -75,6 +81,14 @@ struct ParsedMetric
  *     fractional, '+', other negatives, overflow, beyond year 9999.
  */
 RejectReason parseMetricLine(std::string_view line, ParsedMetric &out);
+
+namespace Detail {
+/**
+ * The general parser behind parseMetricLine(), which first tries a single-pass fast path for plain ASCII lines and
+ * falls back to this one for everything else. Same contract; public so tests can check that both always agree.
+ */
+RejectReason parseMetricLineGeneral(std::string_view line, ParsedMetric &out);
+} // namespace Detail
 
 /**
  * True if `path` is a valid metric path without tags: one or more non-empty nodes separated by '.', none

@@ -1,6 +1,7 @@
 // SPDX-FileCopyrightText: 2026 The Garnet authors
 // SPDX-License-Identifier: MIT
 #include "common/formatter.h"
+#include "common/metricline.h"
 
 #include <QtTest>
 
@@ -209,6 +210,53 @@ private Q_SLOTS:
             const auto end = std::to_chars(expected, expected + sizeof expected, value).ptr;
             QCOMPARE(QByteArray::fromStdString(out), "m " + QByteArray(expected, end - expected) + " 1\n");
         }
+    }
+
+    /**
+     * The parser marks a value text that is exactly what std::to_chars writes, and the formatter copies it
+     * instead of converting the double. Whatever the text, the output must be std::to_chars(value).
+     */
+    void valueTextMatchesToChars()
+    {
+        std::vector<std::string> texts = { "0", "-0", "0.0", "00", "1", "-1", "100", "1200", "0.5", "0.50", "1.0",
+            "0.001", "0.0001", "-0.0001", "0.00012", "1000000000000000", "100000000000000", "123456789012345",
+            "1234567890123456", "12345678901234567", "9007199254740992", "9007199254740993", "0.30000000000000004",
+            "0.1", "123.456", "007", "-0.5", "99999999999999999999", "1.00000000000000000001", "5e-324" };
+        std::uint64_t state = 7;
+        auto random = [&state](std::uint64_t bound) {
+            state = state * 6364136223846793005u + 1442695040888963407u;
+            return (state >> 33) % bound;
+        };
+        for (int i = 0; i < 50000; ++i) {
+            std::string text = random(4) == 0 ? "-" : "";
+            const std::uint64_t integerDigits = 1 + random(18);
+            for (std::uint64_t d = 0; d < integerDigits; ++d)
+                text += char('0' + (d == 0 && random(3) ? 1 + random(9) : random(10)));
+            if (random(2)) {
+                text += '.';
+                for (std::uint64_t d = 1 + random(18); d > 0; --d)
+                    text += char('0' + random(10));
+            }
+            texts.push_back(text);
+        }
+        std::size_t copied = 0;
+        for (const std::string &text : texts) {
+            const std::string line = "m " + text;
+            Garnet::ParsedMetric metric;
+            QCOMPARE(int(Garnet::parseMetricLine(line, metric)), int(Garnet::RejectReason::None));
+            char expected[64];
+            const auto end = std::to_chars(expected, expected + sizeof expected, metric.value).ptr;
+            const std::string_view expectedText(expected, std::size_t(end - expected));
+            if (!metric.canonicalValue.empty()) {
+                QCOMPARE(metric.canonicalValue, expectedText);
+                ++copied;
+            }
+            std::string out;
+            Garnet::appendFormattedMetric(out, OutputFormat::Plaintext, {}, metric, 1);
+            QCOMPARE(out, "m " + std::string(expectedText) + " 1\n");
+        }
+        QVERIFY(copied > 5000); // both paths are exercised
+        QVERIFY(texts.size() - copied > 5000);
     }
 
     void neverAllocatesWithCapacity()

@@ -292,6 +292,60 @@ private Q_SLOTS:
         }
     }
 
+    /**
+     * parseMetricLine() tries a fast path first; whatever the line, it must decide exactly as the general parser:
+     * same reason, and for valid lines the same views, bit-identical value and timestamp. Lines are realistic ones
+     * with random edits from an alphabet of the characters every check looks at.
+     */
+    void fastPathAgreesWithGeneralParser()
+    {
+        static const char *const Seeds[] = { "cpu.user 12.5 1700000000", "a 1", "disk.sda;dev=sda;unit=B 42",
+            "m -0.000123 1 ", "x\t007\t0001", "v 9007199254740993 5", "v 0.1234567890123456789", "t 1 -1",
+            "big 123456789012345678 253402300799", "e 1e5", "n 1.", "tag;a=b;c=d -7.25 12",
+            "servers.web01.cpu.total.user;dev=sda;unit=B 1234.5678 1764050000", "a.b.c.d.e.f.g.h.i 1 01234567890",
+            "http.requests;code=200;method=GET;route=/api/v3 0.25 1764050000\t" };
+        static const std::string_view Alphabet[] = { "0", "1", "9", ".", ";", "=", " ", "\t", "-", "+", "e", "a", "\r",
+            "\x01", "\x7f", "\xc3\xa9", "\xc3", "~", "!", "(", "/", "..", "inf", "nan", "00000000000000000001",
+            "99999999999999999999", "253402300800" };
+        std::uint64_t state = 42;
+        auto random = [&state](std::uint64_t bound) {
+            state = state * 6364136223846793005u + 1442695040888963407u;
+            return (state >> 33) % bound;
+        };
+        std::size_t fastAccepted = 0;
+        for (int i = 0; i < 200000; ++i) {
+            std::string line = Seeds[random(std::size(Seeds))];
+            for (std::uint64_t edits = random(4); edits > 0; --edits) {
+                const std::size_t at = random(line.size() + 1);
+                const std::string_view piece = Alphabet[random(std::size(Alphabet))];
+                switch (random(3)) {
+                case 0:
+                    line.insert(at, piece);
+                    break;
+                case 1:
+                    line.replace(at, std::min<std::size_t>(piece.size(), line.size() - at), piece);
+                    break;
+                default:
+                    line.erase(at, 1 + random(3));
+                }
+            }
+            Garnet::ParsedMetric fast, general;
+            const RejectReason fastReason = Garnet::parseMetricLine(line, fast);
+            const RejectReason generalReason = Garnet::Detail::parseMetricLineGeneral(line, general);
+            if (fastReason != generalReason)
+                qWarning() << "line:" << QByteArray::fromStdString(line).toPercentEncoding(" ;.=");
+            QCOMPARE(Garnet::rejectReasonName(fastReason), Garnet::rejectReasonName(generalReason));
+            if (fastReason != RejectReason::None)
+                continue;
+            ++fastAccepted;
+            QCOMPARE(fast.name, general.name);
+            QCOMPARE(fast.tags, general.tags);
+            QCOMPARE(std::bit_cast<quint64>(fast.value), std::bit_cast<quint64>(general.value));
+            QCOMPARE(fast.timestamp, general.timestamp);
+        }
+        QVERIFY(fastAccepted > 10000); // the edits leave plenty of valid lines
+    }
+
     void reasonNames()
     {
         std::set<std::string_view> seen;
