@@ -16,6 +16,10 @@ GARNET_TEST_PACKAGES=(
     monitoring-plugins-basic # real Nagios plugins for the nagios dialect tests
     man-db groff-base systemd desktop-file-utils bash-completion # checks of man pages, unit, desktop files, completion
 )
+# scripts/fuzz (libFuzzer needs clang and its runtime) and the sanitizer run of scripts/test (clang too).
+GARNET_FUZZ_PACKAGES=(
+    clang libclang-rt-14-dev
+)
 
 # garnet_install_missing PACKAGE...: apt-get installs those that dpkg does not know as installed.
 garnet_install_missing() {
