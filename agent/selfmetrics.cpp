@@ -11,6 +11,7 @@
 
 #include <QDateTime>
 
+#include <algorithm>
 #include <string>
 
 namespace Garnet {
@@ -34,7 +35,10 @@ void Agent::emitSelfMetrics()
     RunContext self;
     self.collector = "garnet";
     self.pathPrefix = joinPath(m_config.agent.prefix, QStringLiteral("garnet"));
-    const qint64 timestamp = m_selfMetricsTickMs > 0 ? m_selfMetricsTickMs / 1000 : QDateTime::currentSecsSinceEpoch();
+    // The tick being served; never a time still ahead (at shutdown the next tick has not come: Graphite
+    // rejects points from the future).
+    const qint64 now = QDateTime::currentSecsSinceEpoch();
+    const qint64 timestamp = m_selfMetricsTickMs > 0 ? std::min(m_selfMetricsTickMs / 1000, now) : now;
     std::vector<std::pair<std::string, double>> metrics;
 
     const AgentCounters totals = counters();

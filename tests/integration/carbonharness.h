@@ -37,6 +37,16 @@ class ServerProcess
 public:
     ~ServerProcess() { stop(); }
     QProcess &process() { return m_process; }
+    /** kill -9, then start it again with the same program, arguments and ports (a crash and a restart). */
+    bool restart()
+    {
+        if (m_process.state() != QProcess::NotRunning) {
+            m_process.kill();
+            m_process.waitForFinished(10000);
+        }
+        m_process.start();
+        return m_process.waitForStarted(10000);
+    }
     void stop()
     {
         if (m_process.state() == QProcess::NotRunning)
