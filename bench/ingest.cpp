@@ -1,245 +1,102 @@
 // SPDX-FileCopyrightText: 2026 The Garnet authors
 // SPDX-License-Identifier: MIT
-// Ingest throughput: N writer threads → garnet-agent's Unix socket → agent → TCP sink that counts lines.
-// The same load through carbon-c-relay (TCP in, TCP out to the same kind of sink) for comparison.
-// Figures, not a test: see bench/RESULTS.md for the command and results.
+// B1/B2 ingest throughput and CPU cost: N writer threads → garnet-agent's Unix socket → agent → TCP sink that
+// counts lines. B1r: the same load through carbon-c-relay (TCP in, TCP out to the same kind of sink).
 //
-//   bench_ingest --agent build/bin/garnet-agent [--writers 4] [--lines 2000000] [--seconds 60] [--relay]
+//   bench_ingest --agent build/bin/garnet-agent [--writers 4] [--lines N] [--single-lines N] [--relay] [--smoke]
 //
-// Writers are plain POSIX threads so they are not the bottleneck; the sink reads with 1 MiB reads on its own
-// thread. "batched" writes 64 KiB blocks of lines; "single" makes one write() per line. The run ends when
-// the sink has seen every line (or after --seconds: the shortfall is reported as loss). Throughput is delivered lines
-// over the time until the last line arrived.
-#include <atomic>
-#include <chrono>
-#include <cstdio>
-#include <cstdlib>
-#include <cstring>
-#include <string>
-#include <thread>
-#include <vector>
+// Writers are plain threads sending pre-built text (so they cost little): "batched" writes 64 KiB blocks of
+// lines, "one line per write" one write() per line. A run ends when the sink has every line, or when nothing
+// arrived for 2 s (a relay that dropped the rest), or after --seconds: the shortfall is reported as lost.
+// Throughput is delivered lines over the time from the first write until the last line arrived; CPU is the
+// server's user+system time from /proc/PID/stat over the same run, per million delivered lines.
+#include "benchutil.h"
 
-#include <arpa/inet.h>
-#include <fcntl.h>
-#include <netinet/in.h>
-#include <poll.h>
-#include <signal.h>
-#include <sys/socket.h>
-#include <sys/stat.h>
-#include <sys/un.h>
-#include <sys/wait.h>
-#include <unistd.h>
+using namespace Bench;
 
 namespace {
-
-using Clock = std::chrono::steady_clock;
 
 struct Options
 {
     std::string agent;
     int writers = 4;
-    long lines = 2'000'000;
-    int seconds = 60;
+    long batchedLines = 2'500'000; ///< per writer
+    long singleLines = 250'000; ///< per writer
+    int seconds = 120;
     bool relay = false;
+    std::string perfDir; ///< record each Garnet phase with perf (cpu-clock, call graphs) into this directory
+    bool noDbus = false; ///< run the agent without a session bus even if there is one
 };
 
-[[noreturn]] void die(const char *what)
-{
-    std::perror(what);
-    std::exit(1);
-}
+constexpr std::size_t BlockBytes = 64 * 1024;
 
-/** A TCP server on 127.0.0.1 that counts '\n' bytes on every connection. */
-class CountingSink
+/** Whole lines "bench.wW.mK VALUE 1764050000\n" of about BlockBytes; returns the line count. */
+long buildBlock(int writer, std::string &block)
 {
-public:
-    CountingSink()
-    {
-        m_listen = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-        sockaddr_in addr {};
-        addr.sin_family = AF_INET;
-        addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        if (::bind(m_listen, reinterpret_cast<sockaddr *>(&addr), sizeof addr) != 0 || ::listen(m_listen, 16) != 0)
-            die("sink bind");
-        socklen_t len = sizeof addr;
-        ::getsockname(m_listen, reinterpret_cast<sockaddr *>(&addr), &len);
-        m_port = ntohs(addr.sin_port);
-        m_thread = std::thread([this] { run(); });
+    block.clear();
+    long lines = 0;
+    char line[96];
+    while (true) {
+        const int n = std::snprintf(line, sizeof line, "bench.w%d.m%ld %ld.%ld 1764050000\n", writer, lines % 1000,
+            lines * 7 % 100000, lines % 100);
+        if (block.size() + std::size_t(n) > BlockBytes)
+            return lines;
+        block.append(line, std::size_t(n));
+        ++lines;
     }
-    ~CountingSink()
-    {
-        m_stop = true;
-        m_thread.join();
-        ::close(m_listen);
-    }
-    int port() const { return m_port; }
-    long lines() const { return m_lines.load(std::memory_order_relaxed); }
-
-private:
-    void run()
-    {
-        std::vector<pollfd> fds { { m_listen, POLLIN, 0 } };
-        std::vector<char> buffer(1 << 20);
-        while (!m_stop) {
-            if (::poll(fds.data(), fds.size(), 50) <= 0)
-                continue;
-            if (fds[0].revents & POLLIN)
-                fds.push_back({ ::accept4(m_listen, nullptr, nullptr, SOCK_CLOEXEC), POLLIN, 0 });
-            for (std::size_t i = 1; i < fds.size(); ++i) {
-                if (!(fds[i].revents & (POLLIN | POLLHUP)))
-                    continue;
-                const ssize_t n = ::read(fds[i].fd, buffer.data(), buffer.size());
-                if (n <= 0) {
-                    ::close(fds[i].fd);
-                    fds.erase(fds.begin() + long(i--));
-                    continue;
-                }
-                long count = 0;
-                for (const char *p = buffer.data(), *end = p + n;
-                     (p = static_cast<const char *>(std::memchr(p, '\n', end - p))); ++p)
-                    ++count;
-                m_lines.fetch_add(count, std::memory_order_relaxed);
-            }
-        }
-        for (std::size_t i = 1; i < fds.size(); ++i)
-            ::close(fds[i].fd);
-    }
-
-    int m_listen = -1;
-    int m_port = 0;
-    std::atomic<long> m_lines { 0 };
-    std::atomic<bool> m_stop { false };
-    std::thread m_thread;
-};
-
-int connectUnix(const std::string &path)
-{
-    const int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    sockaddr_un addr {};
-    addr.sun_family = AF_UNIX;
-    std::strncpy(addr.sun_path, path.c_str(), sizeof addr.sun_path - 1);
-    return ::connect(fd, reinterpret_cast<sockaddr *>(&addr), sizeof addr) == 0 ? fd : (::close(fd), -1);
 }
 
-int connectTcp(int port)
+/** Offset just past the n-th '\n'. */
+std::size_t afterLines(const std::string &text, long n)
 {
-    const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    sockaddr_in addr {};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    addr.sin_port = htons(port);
-    return ::connect(fd, reinterpret_cast<sockaddr *>(&addr), sizeof addr) == 0 ? fd : (::close(fd), -1);
+    std::size_t pos = 0;
+    while (n-- > 0)
+        pos = text.find('\n', pos) + 1;
+    return pos;
 }
 
-/** A loopback port that was free a moment ago (bound to port 0, then released). */
-int freePort()
-{
-    const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    sockaddr_in addr {};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t len = sizeof addr;
-    if (::bind(fd, reinterpret_cast<sockaddr *>(&addr), sizeof addr) != 0
-        || ::getsockname(fd, reinterpret_cast<sockaddr *>(&addr), &len) != 0)
-        die("free port");
-    ::close(fd);
-    return ntohs(addr.sin_port);
-}
-
-bool writeAll(int fd, const char *data, std::size_t size)
-{
-    while (size > 0) {
-        const ssize_t n = ::write(fd, data, size);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            return false;
-        data += n;
-        size -= std::size_t(n);
-    }
-    return true;
-}
-
-/** Each writer sends `lines` lines "bench.wW.mK VALUE 1764050000" on its own connection. */
 void writeLines(int fd, int writer, long lines, bool batched)
 {
     std::string block;
-    block.reserve(70 * 1024);
-    char line[96];
+    const long perBlock = buildBlock(writer, block);
+    if (batched) {
+        for (long sent = 0; sent < lines; sent += perBlock) {
+            const std::size_t size = lines - sent >= perBlock ? block.size() : afterLines(block, lines - sent);
+            if (!writeAll(fd, block.data(), size))
+                die("write");
+        }
+        return;
+    }
+    std::vector<std::size_t> starts { 0 }; // line k is block[starts[k], starts[k + 1])
+    for (long i = 0; i < perBlock; ++i)
+        starts.push_back(block.find('\n', starts.back()) + 1);
     for (long i = 0; i < lines; ++i) {
-        const int n = std::snprintf(line, sizeof line, "bench.w%d.m%ld %ld 1764050000\n", writer, i % 1000, i);
-        if (!batched) {
-            if (!writeAll(fd, line, std::size_t(n)))
-                die("write");
-            continue;
-        }
-        block.append(line, std::size_t(n));
-        if (block.size() >= 64 * 1024) {
-            if (!writeAll(fd, block.data(), block.size()))
-                die("write");
-            block.clear();
-        }
+        const long k = i % perBlock;
+        if (!writeAll(fd, block.data() + starts[k], starts[k + 1] - starts[k]))
+            die("write");
     }
-    if (!block.empty() && !writeAll(fd, block.data(), block.size()))
-        die("write");
 }
 
-double cpuSeconds(pid_t pid)
-{
-    char path[64];
-    std::snprintf(path, sizeof path, "/proc/%d/stat", pid);
-    FILE *f = std::fopen(path, "r");
-    if (!f)
-        return -1;
-    char buf[1024];
-    const std::size_t n = std::fread(buf, 1, sizeof buf - 1, f);
-    std::fclose(f);
-    buf[n] = 0;
-    const char *p = std::strrchr(buf, ')'); // comm may contain spaces
-    unsigned long utime = 0, stime = 0;
-    // fields after ')': state(3) ... utime(14) stime(15)
-    std::sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu", &utime, &stime);
-    return double(utime + stime) / double(sysconf(_SC_CLK_TCK));
-}
-
-pid_t spawn(const std::vector<std::string> &argv, const std::string &logFile)
-{
-    const pid_t pid = ::fork();
-    if (pid == 0) {
-        const int log = ::open(logFile.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-        ::dup2(log, 1);
-        ::dup2(log, 2);
-        std::vector<char *> args;
-        for (const auto &a : argv)
-            args.push_back(const_cast<char *>(a.c_str()));
-        args.push_back(nullptr);
-        ::execvp(args[0], args.data());
-        _exit(127);
-    }
-    return pid;
-}
-
-void stop(pid_t pid)
-{
-    ::kill(pid, SIGTERM);
-    int status = 0;
-    ::waitpid(pid, &status, 0);
-}
-
-struct Result
+struct Run
 {
     double seconds = 0;
+    long sent = 0;
     long delivered = 0;
-    double cpu = -1;
+    ProcessUsage cpu;
+    double load = 0;
+    double rate() const { return seconds > 0 ? double(delivered) / seconds : 0; }
+    double cpuPerMillion() const { return delivered ? cpu.total() / (double(delivered) / 1e6) : 0; }
 };
 
-/** Run the writers against connect() and wait until the sink has everything (or the time limit). */
+/** Run the writers against connectFn and wait until the sink has everything (or delivery stopped). */
 template<class ConnectFn>
-Result drive(const Options &o, CountingSink &sink, pid_t server, bool batched, ConnectFn connectFn)
+Run drive(const Options &o, CountingSink &sink, pid_t server, bool batched, ConnectFn connectFn)
 {
-    const long total = long(o.writers) * o.lines;
+    Run r;
+    r.load = loadAverage();
+    r.sent = long(o.writers) * (batched ? o.batchedLines : o.singleLines);
     const long before = sink.lines();
-    const double cpuBefore = cpuSeconds(server);
+    const ProcessUsage cpuBefore = processUsage(server);
     const auto start = Clock::now();
     std::vector<std::thread> threads;
     for (int w = 0; w < o.writers; ++w) {
@@ -247,141 +104,177 @@ Result drive(const Options &o, CountingSink &sink, pid_t server, bool batched, C
             const int fd = connectFn();
             if (fd < 0)
                 die("connect");
-            writeLines(fd, w, o.lines, batched);
+            writeLines(fd, w, batched ? o.batchedLines : o.singleLines, batched);
             ::close(fd);
         });
     }
     for (auto &t : threads)
         t.join();
-    // Done when everything arrived, or when nothing more arrived for 2 s (a relay that dropped the rest).
     const auto deadline = start + std::chrono::seconds(o.seconds);
     long seen = sink.lines();
     auto lastProgress = Clock::now();
-    while (sink.lines() - before < total && Clock::now() < deadline
+    while (sink.lines() - before < r.sent && Clock::now() < deadline
         && Clock::now() - lastProgress < std::chrono::seconds(2)) {
-        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+        std::this_thread::sleep_for(std::chrono::microseconds(200));
         if (const long now = sink.lines(); now != seen) {
             seen = now;
             lastProgress = Clock::now();
         }
     }
-    Result r;
-    r.seconds = std::chrono::duration<double>(lastProgress - start).count();
+    r.seconds = seconds(lastProgress - start);
     r.delivered = sink.lines() - before;
-    r.cpu = cpuSeconds(server) - cpuBefore;
+    r.cpu = processUsage(server) - cpuBefore;
     return r;
 }
 
-void print(const char *name, const Options &o, const Result &r)
+void print(const char *name, const Run &r)
 {
-    const long total = long(o.writers) * o.lines;
-    std::printf("| %-28s | %9ld | %9ld | %8ld | %7.2f | %12.0f | %14.3f |\n", name, total, r.delivered,
-        total - r.delivered, r.seconds, double(r.delivered) / r.seconds,
-        r.delivered ? r.cpu / (double(r.delivered) / 1e6) : 0.0);
+    std::printf("| %-30s | %9ld | %9ld | %8ld | %7.2f | %10.0f | %7.3f | %5.2f / %5.2f | %5.2f |\n", name, r.sent,
+        r.delivered, r.sent - r.delivered, r.seconds, r.rate(), r.cpuPerMillion(), r.cpu.user, r.cpu.system, r.load);
     std::fflush(stdout);
 }
 
-bool waitFor(const std::string &path, int port)
-{
-    for (int i = 0; i < 1000; ++i) {
-        const int fd = path.empty() ? connectTcp(port) : connectUnix(path);
-        if (fd >= 0) {
-            ::close(fd);
-            return true;
-        }
-        std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
-    return false;
-}
-
-} // namespace
-
-int main(int argc, char **argv)
+Options parse(int argc, char **argv)
 {
     Options o;
     for (int i = 1; i < argc; ++i) {
         const std::string a = argv[i];
         auto next = [&] {
-            return i + 1 < argc ? std::string(argv[++i])
-                                : (std::fprintf(stderr, "%s needs a value\n", a.c_str()), std::exit(2), std::string());
+            if (i + 1 >= argc) {
+                std::fprintf(stderr, "%s needs a value\n", a.c_str());
+                std::exit(2);
+            }
+            return std::string(argv[++i]);
         };
         if (a == "--agent")
             o.agent = next();
         else if (a == "--writers")
             o.writers = std::stoi(next());
         else if (a == "--lines")
-            o.lines = std::stol(next());
+            o.batchedLines = std::stol(next());
+        else if (a == "--single-lines")
+            o.singleLines = std::stol(next());
         else if (a == "--seconds")
             o.seconds = std::stoi(next());
         else if (a == "--relay")
             o.relay = true;
+        else if (a == "--perf")
+            o.perfDir = next();
+        else if (a == "--no-dbus")
+            o.noDbus = true;
+        else if (a == "--smoke")
+            o.batchedLines = 20'000, o.singleLines = 5'000, o.seconds = 30;
         else {
             std::fprintf(stderr,
-                "usage: %s --agent PATH [--writers N] [--lines PER_WRITER] [--seconds LIMIT] [--relay]\n", argv[0]);
-            return 2;
+                "usage: %s --agent PATH [--writers N] [--lines PER_WRITER] [--single-lines PER_WRITER] "
+                "[--seconds LIMIT] [--relay] [--perf DIR] [--no-dbus] [--smoke]\n",
+                argv[0]);
+            std::exit(2);
         }
     }
     if (o.agent.empty()) {
         std::fprintf(stderr, "--agent PATH is required\n");
-        return 2;
+        std::exit(2);
     }
+    return o;
+}
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+    const Options o = parse(argc, argv);
     ::signal(SIGPIPE, SIG_IGN);
-    char dirTemplate[] = "/tmp/garnet-bench-XXXXXX";
-    const std::string dir = ::mkdtemp(dirTemplate);
+    const std::string dir = makeTempDir();
     CountingSink sink;
     const std::string config = dir + "/garnet.toml";
-    {
-        FILE *f = std::fopen(config.c_str(), "w");
-        std::fprintf(f,
-            "[agent]\nsocket = \"garnet.sock\"\nhostname = \"bench\"\nprefix = \"\"\ninterval = \"1h\"\n"
-            "[[output]]\ntype = \"graphite\"\naddress = \"127.0.0.1:%d\"\nqueue_size = 1000000\n",
-            sink.port());
-        std::fclose(f);
-    }
-    std::printf("writers %d × %ld lines; %u cores\n\n", o.writers, o.lines, std::thread::hardware_concurrency());
-    std::printf("| %-28s | %9s | %9s | %8s | %7s | %12s | %14s |\n", "run", "sent", "delivered", "lost", "seconds",
-        "metrics/s", "CPU-s/M (srv)");
-    std::printf("|%s|%s|%s|%s|%s|%s|%s|\n", std::string(30, '-').c_str(), std::string(11, '-').c_str(),
-        std::string(11, '-').c_str(), std::string(10, '-').c_str(), std::string(9, '-').c_str(),
-        std::string(14, '-').c_str(), std::string(16, '-').c_str());
+    writeFile(config,
+        format("[agent]\nsocket = \"garnet.sock\"\nhostname = \"bench\"\nprefix = \"\"\ninterval = \"1h\"\n"
+               "[[output]]\ntype = \"graphite\"\naddress = \"127.0.0.1:%d\"\n",
+            sink.port()));
+    std::printf("### B1/B2 ingest: %d writers; %s\n\n", o.writers, machineDescription().c_str());
+    std::printf("| %-30s | %9s | %9s | %8s | %7s | %10s | %7s | %13s | %5s |\n", "run", "sent", "delivered", "lost",
+        "seconds", "metrics/s", "CPU-s/M", "user / sys s", "load");
+    std::printf("|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
 
-    const pid_t agent = spawn({ o.agent, "--config", config }, dir + "/agent.log");
+    // With a session bus the agent also keeps the latest values for D-Bus (as deployed), on the hot path.
+    std::vector<std::string> environment;
+    if (o.noDbus || !std::getenv("DBUS_SESSION_BUS_ADDRESS"))
+        environment.push_back("DBUS_SESSION_BUS_ADDRESS=unix:path=/nonexistent");
+    const bool dbus = environment.empty();
+    const pid_t agent = spawn({ o.agent, "--config", config }, dir + "/agent.log", environment);
     const std::string socketPath = dir + "/garnet.sock";
-    if (!waitFor(socketPath, 0))
+    if (!waitForServer(socketPath, 0))
         die("agent socket");
+    Run garnet[2];
     for (const bool batched : { true, false }) {
-        const Result r = drive(o, sink, agent, batched, [&] { return connectUnix(socketPath); });
-        print(batched ? "garnet batched" : "garnet one line per write", o, r);
+        pid_t perf = 0;
+        if (!o.perfDir.empty()) {
+            perf = spawn({ "perf", "record", "-e", "cpu-clock", "-F", "4000", "-g", "-p", std::to_string(agent), "-o",
+                             o.perfDir + (batched ? "/batched.data" : "/single.data") },
+                o.perfDir + "/perf.log");
+            std::this_thread::sleep_for(std::chrono::milliseconds(500));
+        }
+        garnet[batched ? 0 : 1] = drive(o, sink, agent, batched, [&] { return connectUnix(socketPath); });
+        if (perf) {
+            ::kill(perf, SIGINT);
+            ::waitpid(perf, nullptr, 0);
+        }
+        print(batched ? "garnet batched" : "garnet one line per write", garnet[batched ? 0 : 1]);
     }
     stop(agent);
 
+    Run relay[2][2]; // [big queue][single]
     if (o.relay) {
         const std::string relayConf = dir + "/relay.conf";
         const int relayPort = freePort();
-        FILE *f = std::fopen(relayConf.c_str(), "w");
-        std::fprintf(f,
-            "listen\n    type linemode\n        127.0.0.1:%d proto tcp\n    ;\n"
-            "cluster sink\n    forward\n        127.0.0.1:%d\n    ;\nmatch * send to sink stop;\n",
-            relayPort, sink.port());
-        std::fclose(f);
+        writeFile(relayConf,
+            format("listen\n    type linemode\n        127.0.0.1:%d proto tcp\n    ;\n"
+                   "cluster sink\n    forward\n        127.0.0.1:%d\n    ;\nmatch * send to sink stop;\n",
+                relayPort, sink.port()));
         // Its default server queue (25,000) drops under this load; a queue as large as the whole load does not.
-        const std::string bigQueue = std::to_string(long(o.writers) * o.lines);
+        const std::string bigQueue = std::to_string(long(o.writers) * std::max(o.batchedLines, o.singleLines));
         for (const bool big : { false, true }) {
             std::vector<std::string> argv { "carbon-c-relay", "-f", relayConf, "-s" };
             if (big)
                 argv.insert(argv.end(), { "-q", bigQueue });
-            const pid_t relay = spawn(argv, dir + (big ? "/relay-bigqueue.log" : "/relay.log"));
-            if (!waitFor({}, relayPort))
+            const pid_t pid = spawn(argv, dir + (big ? "/relay-bigqueue.log" : "/relay.log"));
+            if (!waitForServer({}, relayPort))
                 die("carbon-c-relay");
             for (const bool batched : { true, false }) {
-                const Result r = drive(o, sink, relay, batched, [&] { return connectTcp(relayPort); });
-                print(big ? (batched ? "c-c-relay -q ALL batched" : "c-c-relay -q ALL 1 line/write")
-                          : (batched ? "carbon-c-relay batched" : "carbon-c-relay 1 line/write"),
-                    o, r);
+                Run &r = relay[big][batched ? 0 : 1];
+                r = drive(o, sink, pid, batched, [&] { return connectTcp(relayPort); });
+                print(big ? (batched ? "c-c-relay -q ALL batched" : "c-c-relay -q ALL one line/write")
+                          : (batched ? "carbon-c-relay batched" : "carbon-c-relay one line/write"),
+                    r);
             }
-            stop(relay);
+            stop(pid);
         }
     }
-    std::printf("\nlogs in %s\n", dir.c_str());
+    std::printf("\nGarnet %s a D-Bus session bus (with one, it also keeps the latest values for status).\n",
+        dbus ? "ran on" : "ran without");
+    std::printf("CPU-s/M: the server's CPU seconds (user + system, /proc/PID/stat) per million delivered lines. "
+                "load: 1-minute load average at the start of the run. Logs in %s\n\n",
+        dir.c_str());
+
+    const Run &b = garnet[0], &s = garnet[1];
+    result("B1", "ingest, batched (64 KiB writes)", format("%.2fM/s, %ld lost", b.rate() / 1e6, b.sent - b.delivered),
+        "≥ 5M/s, 0 lost", b.rate() >= 5e6 && b.sent == b.delivered);
+    result("B1", "ingest, one line per write", format("%.2fM/s, %ld lost", s.rate() / 1e6, s.sent - s.delivered),
+        "≥ 1M/s, 0 lost", s.rate() >= 1e6 && s.sent == s.delivered);
+    result("B2", "agent CPU per million, batched", format("%.3f CPU-s", b.cpuPerMillion()), "≤ 0.15",
+        b.cpuPerMillion() <= 0.15);
+    result("B2", "agent CPU per million, one line per write", format("%.3f CPU-s", s.cpuPerMillion()), "≤ 0.8",
+        s.cpuPerMillion() <= 0.8);
+    if (o.relay) {
+        for (int single = 0; single < 2; ++single) {
+            const Run &g = garnet[single], &c = relay[0][single], &q = relay[1][single];
+            const double ratio = c.rate() > 0 ? g.rate() / c.rate() : 0;
+            result("B1r", single ? "Garnet / carbon-c-relay, one line per write" : "Garnet / carbon-c-relay, batched",
+                format("%.1f× (relay %.2fM/s, lost %ld; with -q %ld: %.2fM/s, lost %ld)", ratio, c.rate() / 1e6,
+                    c.sent - c.delivered, q.sent, q.rate() / 1e6, q.sent - q.delivered),
+                "≥ 10×, no drops where it drops", ratio >= 10 && g.sent == g.delivered);
+        }
+    }
     return 0;
 }
