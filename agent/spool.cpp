@@ -36,7 +36,7 @@ qint64 monotonicMs()
     static QElapsedTimer clock;
     if (!clock.isValid())
         clock.start();
-    return clock.elapsed() + WarnIntervalMs; // the first warning is never suppressed
+    return clock.elapsed();
 }
 
 bool parseSegmentName(const QString &name, quint64 &sequence)
@@ -137,7 +137,8 @@ void Spool::scan()
         const int fd = ::open(segment.path.c_str(), O_RDONLY | O_CLOEXEC);
         struct stat st;
         if (fd < 0 || ::fstat(fd, &st) != 0) {
-            warn(QStringLiteral("spool: cannot read %1 (%2); skipped").arg(name, SpoolFormat::errnoText(errno)));
+            qCWarning(lcOutput).noquote()
+                << QStringLiteral("spool: cannot read %1 (%2); skipped").arg(name, SpoolFormat::errnoText(errno));
             ++m_counters.corrupt;
             if (fd >= 0)
                 ::close(fd);
@@ -161,11 +162,11 @@ void Spool::scan()
         segment.end = std::max<qint64>(offset, FileHeaderBytes);
         if (offset < segment.bytes) {
             ++m_counters.corrupt;
-            warn(QStringLiteral("spool: %1 has %2 unreadable byte(s) from offset %3 (torn write or corruption); "
-                                "skipped")
-                     .arg(name)
-                     .arg(segment.bytes - offset)
-                     .arg(offset));
+            qCWarning(lcOutput).noquote() << QStringLiteral(
+                "spool: %1 has %2 unreadable byte(s) from offset %3 (torn write or corruption); skipped")
+                                                 .arg(name)
+                                                 .arg(segment.bytes - offset)
+                                                 .arg(offset);
         }
         if (segment.lines == 0) {
             ::unlink(segment.path.c_str());
@@ -210,10 +211,11 @@ qint64 Spool::appendRecord(std::string_view lines, qint64 lineCount)
     const qint64 recordBytes = RecordHeaderBytes + qint64(lines.size());
     if (FileHeaderBytes + recordBytes > m_maxBytes / 2) {
         m_counters.dropped += lineCount;
-        warn(QStringLiteral("spool %1: a record of %2 bytes is too large for spool_max_bytes %3; dropped")
-                 .arg(m_directory)
-                 .arg(recordBytes)
-                 .arg(m_maxBytes));
+        warn(Warning::Write,
+            QStringLiteral("spool %1: a record of %2 bytes is too large for spool_max_bytes %3; dropped")
+                .arg(m_directory)
+                .arg(recordBytes)
+                .arg(m_maxBytes));
         return lineCount;
     }
     const auto writing = [this] { return m_writeFd >= 0 && !m_segments.empty(); };
@@ -243,10 +245,11 @@ qint64 Spool::appendRecord(std::string_view lines, qint64 lineCount)
     if (!writeAll(m_writeFd, m_header, lines, &error)) {
         ++m_counters.writeErrors;
         m_counters.dropped += lineCount;
-        warn(QStringLiteral("spool %1: cannot write %2 line(s) (%3); they are dropped")
-                 .arg(m_directory)
-                 .arg(lineCount)
-                 .arg(error));
+        warn(Warning::Write,
+            QStringLiteral("spool %1: cannot write %2 line(s) (%3); they are dropped")
+                .arg(m_directory)
+                .arg(lineCount)
+                .arg(error));
         // Cut a partial record off; a segment we cannot even truncate is written no more.
         if (::ftruncate(m_writeFd, segment.bytes) != 0)
             closeWriteSegment();
@@ -300,15 +303,17 @@ bool Spool::startSegment()
     segment.path = segmentPath(segment.sequence);
     const int fd = ::open(segment.path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
     if (fd < 0) {
-        warn(QStringLiteral("spool %1: cannot create a segment: %2").arg(m_directory, SpoolFormat::errnoText(errno)));
+        warn(Warning::Write,
+            QStringLiteral("spool %1: cannot create a segment: %2").arg(m_directory, SpoolFormat::errnoText(errno)));
         return false;
     }
     char header[FileHeaderBytes];
     SpoolFormat::writeFileHeader(header);
     const int injected = g_failWrites.load();
     if (injected || ::pwrite(fd, header, sizeof header, 0) != qint64(sizeof header)) {
-        warn(QStringLiteral("spool %1: cannot start a segment: %2")
-                 .arg(m_directory, SpoolFormat::errnoText(injected ? injected : errno)));
+        warn(Warning::Write,
+            QStringLiteral("spool %1: cannot start a segment: %2")
+                .arg(m_directory, SpoolFormat::errnoText(injected ? injected : errno)));
         ::close(fd);
         ::unlink(segment.path.c_str());
         return false;
@@ -354,10 +359,11 @@ qint64 Spool::dropFront()
     m_counters.lines -= lines;
     m_counters.dropped += lines;
     if (lines > 0)
-        warn(QStringLiteral("spool %1 is full (spool_max_bytes %2): dropped its oldest segment, %3 line(s)")
-                 .arg(m_directory)
-                 .arg(m_maxBytes)
-                 .arg(lines));
+        warn(Warning::Full,
+            QStringLiteral("spool %1 is full (spool_max_bytes %2): dropped its oldest segment, %3 line(s)")
+                .arg(m_directory)
+                .arg(m_maxBytes)
+                .arg(lines));
     return lines;
 }
 
@@ -368,22 +374,23 @@ std::string Spool::segmentPath(quint64 sequence) const
     return m_encodedDirectory + name;
 }
 
-void Spool::warn(const QString &message)
+void Spool::warn(Warning kind, const QString &message)
 {
+    WarningLog &log = m_warnings[int(kind)];
     const qint64 now = monotonicMs();
-    if (now - m_lastWarnMs < WarnIntervalMs) {
-        ++m_warningsSuppressed;
+    if (log.lastMs >= 0 && now - log.lastMs < WarnIntervalMs) {
+        ++log.suppressed;
         return;
     }
-    if (m_warningsSuppressed > 0)
+    if (log.suppressed > 0)
         qCWarning(lcOutput).noquote() << message
-                                      << QStringLiteral("(and %1 similar message(s) in the last %2 s)")
-                                             .arg(m_warningsSuppressed)
-                                             .arg((now - m_lastWarnMs) / 1000);
+                                      << QStringLiteral("(and %1 more like it in the last %2 s)")
+                                             .arg(log.suppressed)
+                                             .arg((now - log.lastMs) / 1000);
     else
         qCWarning(lcOutput).noquote() << message;
-    m_lastWarnMs = now;
-    m_warningsSuppressed = 0;
+    log.lastMs = now;
+    log.suppressed = 0;
 }
 
 } // namespace Garnet

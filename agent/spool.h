@@ -99,7 +99,9 @@ private:
     void resetWhenDrained();
     bool writeAll(int fd, std::string_view header, std::string_view payload, QString *error);
     std::string segmentPath(quint64 sequence) const;
-    void warn(const QString &message);
+    enum class Warning { Damage, Full, Write, Count };
+    /** Logged at most once per 10 s per kind, with a count of what was held back. */
+    void warn(Warning kind, const QString &message);
 
     QString m_directory;
     std::string m_encodedDirectory;
@@ -116,8 +118,12 @@ private:
     quint64 m_nextSequence = 0;
     SpoolCounters m_counters;
     std::string m_header; ///< scratch
-    qint64 m_lastWarnMs = 0;
-    qint64 m_warningsSuppressed = 0;
+    struct WarningLog
+    {
+        qint64 lastMs = -1;
+        qint64 suppressed = 0;
+    };
+    WarningLog m_warnings[int(Warning::Count)];
 };
 
 } // namespace Garnet

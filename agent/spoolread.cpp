@@ -66,9 +66,10 @@ bool Spool::loadRecord(qint64 *lost)
             m_readFd = ::open(segment.path.c_str(), O_RDONLY | O_CLOEXEC);
             m_readOffset = FileHeaderBytes;
             if (m_readFd < 0) {
-                warn(QStringLiteral("spool: cannot read %1 (%2); its %3 line(s) are lost")
-                         .arg(QFile::decodeName(segment.path.c_str()), errnoText(errno))
-                         .arg(segment.lines));
+                warn(Warning::Damage,
+                    QStringLiteral("spool: cannot read %1 (%2); its %3 line(s) are lost")
+                        .arg(QFile::decodeName(segment.path.c_str()), errnoText(errno))
+                        .arg(segment.lines));
                 ++m_counters.corrupt;
                 loseRestOfFront(lost);
             }
@@ -92,10 +93,11 @@ bool Spool::loadRecord(qint64 *lost)
             || !SpoolFormat::readRecordHeader(header, record)
             || m_readOffset + RecordHeaderBytes + qint64(record.length) > segment.end) {
             ++m_counters.corrupt;
-            warn(QStringLiteral("spool: %1 is damaged at offset %2; the rest of it (%3 line(s)) is skipped")
-                     .arg(QFile::decodeName(segment.path.c_str()))
-                     .arg(m_readOffset)
-                     .arg(segment.lines));
+            warn(Warning::Damage,
+                QStringLiteral("spool: %1 is damaged at offset %2; the rest of it (%3 line(s)) is skipped")
+                    .arg(QFile::decodeName(segment.path.c_str()))
+                    .arg(m_readOffset)
+                    .arg(segment.lines));
             loseRestOfFront(lost);
             continue;
         }
@@ -114,10 +116,11 @@ bool Spool::loadRecord(qint64 *lost)
         m_counters.lines -= lines;
         *lost += lines;
         m_record.clear();
-        warn(QStringLiteral("spool: a record in %1 at offset %2 fails its checksum; its %3 line(s) are skipped")
-                 .arg(QFile::decodeName(segment.path.c_str()))
-                 .arg(m_readOffset - RecordHeaderBytes - qint64(record.length))
-                 .arg(lines));
+        warn(Warning::Damage,
+            QStringLiteral("spool: a record in %1 at offset %2 fails its checksum; its %3 line(s) are skipped")
+                .arg(QFile::decodeName(segment.path.c_str()))
+                .arg(m_readOffset - RecordHeaderBytes - qint64(record.length))
+                .arg(lines));
     }
     return false;
 }
@@ -170,9 +173,10 @@ bool Spool::persistInFrontAndClose(std::string_view lines, qint64 lineCount)
             const auto nl = excess == 0 ? std::size_t(0) : lines.find('\n', excess - 1);
             const std::size_t cut = nl == std::string_view::npos ? lines.size() : nl + 1;
             const qint64 skipped = std::count(lines.begin(), lines.begin() + qsizetype(cut), '\n');
-            warn(QStringLiteral("spool %1: no room for %2 queued line(s) at shutdown; they are dropped")
-                     .arg(m_directory)
-                     .arg(skipped));
+            warn(Warning::Full,
+                QStringLiteral("spool %1: no room for %2 queued line(s) at shutdown; they are dropped")
+                    .arg(m_directory)
+                    .arg(skipped));
             m_counters.dropped += skipped;
             lines.remove_prefix(cut);
             lineCount -= skipped;
