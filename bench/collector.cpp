@@ -4,8 +4,8 @@
 // process start-up costs what a native collector's does, and the same binary runs under Garnet and collectd).
 //
 //   bench_collector echo TEXT...     print TEXT and a newline (one metric line, or one collectd PUTVAL)
-//   bench_collector stamp FILE       append "COLLECTOR LATENESS_US\n" to FILE: how long after its aligned tick
-//                                    (a multiple of $GARNET_INTERVAL since the epoch) this process started
+//   bench_collector stamp FILE       append "COLLECTOR LATENESS_US TICK_US\n" to FILE: how long after its aligned
+//                                    tick (a multiple of $GARNET_INTERVAL since the epoch) this process started
 //   bench_collector flood [SOCKET]   write metric lines to SOCKET (the agent appends it) for 90 % of the interval
 //   bench_collector hang             never exit (until killed)
 #include <cerrno>
@@ -45,7 +45,7 @@ int stamp(const char *file)
     const long long lateness = now % interval; // the agent runs a collector at or after its tick, never before
     const char *name = std::getenv("GARNET_COLLECTOR");
     char line[256];
-    const int n = std::snprintf(line, sizeof line, "%s %lld\n", name ? name : "?", lateness);
+    const int n = std::snprintf(line, sizeof line, "%s %lld %lld\n", name ? name : "?", lateness, now - lateness);
     const int fd = ::open(file, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
     if (fd < 0 || ::write(fd, line, std::size_t(n)) != n) // O_APPEND: one write per line keeps lines whole
         return 1;

@@ -15,6 +15,7 @@
 
 #include <algorithm>
 #include <fstream>
+#include <map>
 
 using namespace Bench;
 
@@ -113,15 +114,25 @@ int main(int argc, char **argv)
     stop(agent);
 
     std::vector<double> lateness; // milliseconds
+    std::map<long long, double> firstOfTick; // tick → the earliest start among its collectors
     {
         std::ifstream in(stamps);
         std::string name;
-        long long micros = 0;
-        for (long line = 0; in >> name >> micros; ++line)
-            if (line >= stampLinesAtWarmup)
-                lateness.push_back(double(micros) / 1000);
+        long long micros = 0, tick = 0;
+        for (long line = 0; in >> name >> micros >> tick; ++line) {
+            if (line < stampLinesAtWarmup)
+                continue;
+            lateness.push_back(double(micros) / 1000);
+            const auto [it, added] = firstOfTick.emplace(tick, double(micros) / 1000);
+            if (!added)
+                it->second = std::min(it->second, double(micros) / 1000);
+        }
     }
     std::sort(lateness.begin(), lateness.end());
+    std::vector<double> first;
+    for (const auto &[tick, ms] : firstOfTick)
+        first.push_back(ms);
+    std::sort(first.begin(), first.end());
     const double expected = double(o.collectors) * o.seconds;
     std::printf("### B5 scheduling jitter: %d collectors every 1 s for %d s%s%s; %s\n\n", o.collectors, o.seconds,
         o.hung ? ", one hung (timeout 3 s)" : "", o.flood ? ", one flooding the socket" : "",
@@ -132,6 +143,9 @@ int main(int argc, char **argv)
         lateness.size(), expected, quantile(lateness, 0.5), quantile(lateness, 0.9), quantile(lateness, 0.99),
         lateness.empty() ? 0 : lateness.back(), flooded / 1e6, flooded / 1e6 / elapsed, 100 * used.total() / elapsed,
         loadAverage());
+    std::printf("The first collector to start at each tick (%zu ticks): p50 %.2f ms, p99 %.2f ms, max %.2f ms: the "
+                "timer plus one spawn; the others also wait for the spawns before them.\n\n",
+        first.size(), quantile(first, 0.5), quantile(first, 0.99), first.empty() ? 0 : first.back());
     std::printf("Lateness is measured by the collector itself (wall clock at its first instruction minus its tick), "
                 "so it includes the spawn. Logs in %s\n\n",
         dir.c_str());
@@ -140,8 +154,8 @@ int main(int argc, char **argv)
         std::string("collector start after its aligned tick") + (o.hung || o.flood ? " (" : "") + (o.hung ? "hung" : "")
             + (o.hung && o.flood ? " + " : "") + (o.flood ? "flooding" : "")
             + (o.hung || o.flood ? " neighbours)" : ""),
-        format("p99 %.2f ms, max %.2f ms (p50 %.2f; %zu of %.0f runs)", p99, max, quantile(lateness, 0.5),
-            lateness.size(), expected),
+        format("p99 %.2f ms, max %.2f ms (p50 %.2f; %zu of %.0f runs); first start of each tick p99 %.2f ms", p99, max,
+            quantile(lateness, 0.5), lateness.size(), expected, quantile(first, 0.99)),
         "p99 ≤ 2 ms, max ≤ 10 ms", p99 <= 2 && max <= 10 && double(lateness.size()) >= 0.98 * expected);
     return 0;
 }
