@@ -130,8 +130,9 @@ void tst_soak::mixedCollectorsStayFlat()
         rssBefore, runs, filesAfter, rssAfter);
     QVERIFY2(
         filesAfter <= filesBefore + FileSlack, qPrintable(QStringLiteral("%1 → %2").arg(filesBefore).arg(filesAfter)));
-    QVERIFY2(
-        rssAfter <= rssBefore + RssSlackKiB, qPrintable(QStringLiteral("%1 → %2 KiB").arg(rssBefore).arg(rssAfter)));
+    if (residentMemoryMeaningful())
+        QVERIFY2(rssAfter <= rssBefore + RssSlackKiB,
+            qPrintable(QStringLiteral("%1 → %2 KiB").arg(rssBefore).arg(rssAfter)));
     // Escapees were ended, not left to init: no process started for this agent is still around.
     QVERIFY(!agent.log().contains("cannot become a child subreaper"));
     QCOMPARE(processesWithEnvironment("GARNET_SOCKET=" + tree.socketPath().toUtf8()), QList<pid_t>());

@@ -175,7 +175,8 @@ void tst_supervision::outputFloodIsCutAndCounted()
         QVERIFY(lines > 0);
     const qint64 rssAfter = residentKiB(agentPid(agent));
     qInfo("agent RSS %lld KiB after the first cut run, %lld KiB after %lld", rssBefore, rssAfter, runs);
-    QVERIFY2(rssAfter - rssBefore < 20 * 1024, QByteArray::number(rssAfter - rssBefore).constData());
+    if (residentMemoryMeaningful())
+        QVERIFY2(rssAfter - rssBefore < 20 * 1024, QByteArray::number(rssAfter - rssBefore).constData());
     QTRY_VERIFY_WITH_TIMEOUT(zombieChildren(agentPid(agent)).isEmpty(), Timeout);
 }
 
