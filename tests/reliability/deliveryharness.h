@@ -72,9 +72,21 @@ public:
 
     std::vector<QByteArray> lines;
 
+    /**
+     * Index the values of lines starting with prefix as they arrive, so that values()/distinctValues() for it
+     * are cheap (polling them over hundreds of thousands of lines would starve the event loop otherwise).
+     */
+    void track(const QByteArray &prefix)
+    {
+        m_tracked = prefix;
+        m_trackedValues = values(prefix);
+        m_trackedSet = std::set<qint64>(m_trackedValues.begin(), m_trackedValues.end());
+    }
     /** Values (2nd field) of the lines whose path starts with prefix, in arrival order. */
     std::vector<qint64> values(const QByteArray &prefix) const
     {
+        if (!m_tracked.isEmpty() && prefix == m_tracked)
+            return m_trackedValues;
         std::vector<qint64> out;
         for (const QByteArray &line : lines)
             if (line.startsWith(prefix))
@@ -83,9 +95,15 @@ public:
     }
     std::set<qint64> distinctValues(const QByteArray &prefix) const
     {
+        if (!m_tracked.isEmpty() && prefix == m_tracked)
+            return m_trackedSet;
         const std::vector<qint64> all = values(prefix);
         return { all.begin(), all.end() };
     }
+    /** Distinct values seen under the tracked prefix (see track()). */
+    qint64 trackedDistinct() const { return qint64(m_trackedSet.size()); }
+    /** Values seen under the tracked prefix, in arrival order. */
+    const std::vector<qint64> &trackedValues() const { return m_trackedValues; }
     /** The last value of one metric path, -1 if never seen. */
     qint64 last(const QByteArray &path) const
     {
@@ -114,11 +132,23 @@ private:
         QByteArray &partial = m_partial[socket];
         partial += socket->readAll();
         qsizetype start = 0;
-        for (qsizetype nl; (nl = partial.indexOf('\n', start)) >= 0; start = nl + 1)
+        for (qsizetype nl; (nl = partial.indexOf('\n', start)) >= 0; start = nl + 1) {
             lines.push_back(partial.mid(start, nl - start));
+            if (!m_tracked.isEmpty() && lines.back().startsWith(m_tracked)) {
+                const QByteArray &line = lines.back();
+                const qsizetype space = line.indexOf(' ');
+                const qsizetype end = line.indexOf(' ', space + 1);
+                const qint64 value = qint64(line.mid(space + 1, end < 0 ? -1 : end - space - 1).toDouble());
+                m_trackedValues.push_back(value);
+                m_trackedSet.insert(value);
+            }
+        }
         partial.remove(0, start);
     }
 
+    QByteArray m_tracked;
+    std::vector<qint64> m_trackedValues;
+    std::set<qint64> m_trackedSet;
     QTcpServer m_server;
     quint16 m_port = 0;
     bool m_connected = false;
@@ -172,6 +202,15 @@ inline void startWriter(QProcess &writer, const QStringList &options, const QStr
     writer.setProcessChannelMode(QProcess::ForwardedErrorChannel);
     writer.start(seqWriter(), options + QStringList { socketPath });
     QVERIFY2(writer.waitForStarted(10000), qPrintable(writer.errorString()));
+}
+
+/**
+ * Wait for a process to end while this thread's event loop keeps running: a SeqSink in this process must
+ * keep reading meanwhile (QProcess::waitForFinished would block it, and with it the agent writing to it).
+ */
+inline bool waitForExit(QProcess &process, int timeoutMs)
+{
+    return QTest::qWaitFor([&] { return process.state() == QProcess::NotRunning; }, timeoutMs);
 }
 
 /** A progress file written by seqwriter.py --progress: lines sent so far (0 before the first batch). */

@@ -25,7 +25,7 @@ QByteArray graphiteOutput(const QByteArray &address, const QByteArray &extra = {
 Accounting stopAndAccount(AgentProcess &agent, const SeqSink &sink)
 {
     agent.signal(SIGTERM);
-    if (!agent.process().waitForFinished(Timeout) || agent.process().exitCode() != 0) {
+    if (!waitForExit(agent.process(), Timeout) || agent.process().exitCode() != 0) {
         qWarning().noquote() << agent.log();
         return {};
     }
@@ -45,6 +45,7 @@ private Q_SLOTS:
 void tst_delivery::outageWithinTheQueueLosesNothing()
 {
     SeqSink sink;
+    sink.track(Seq);
     QVERIFY(sink.listen());
     const quint16 port = sink.port();
     ConfigTree tree;
@@ -62,16 +63,16 @@ void tst_delivery::outageWithinTheQueueLosesNothing()
         { QStringLiteral("--count"), QString::number(Count), QStringLiteral("--rate"), QStringLiteral("5000"),
             QStringLiteral("--garbage-every"), QStringLiteral("100"), QStringLiteral("--progress"), progressFile },
         tree.socketPath());
-    QTRY_VERIFY_WITH_TIMEOUT(sink.distinctValues(Seq).size() >= 5000, Timeout);
+    QTRY_VERIFY_WITH_TIMEOUT(sink.trackedDistinct() >= 5000, Timeout);
     sink.stop(); // connections reset: whatever carbon had not read yet is gone
     const qint64 sentAtOutage = progress(progressFile);
     QTRY_VERIFY_WITH_TIMEOUT(
         progress(progressFile) >= sentAtOutage + 10000 || writer.state() == QProcess::NotRunning, Timeout);
     QVERIFY(sink.listen(port));
-    QVERIFY(writer.waitForFinished(Timeout));
+    QVERIFY(waitForExit(writer, Timeout));
     QCOMPARE(writer.exitCode(), 0);
 
-    QTRY_COMPARE_WITH_TIMEOUT(qint64(sink.distinctValues(Seq).size()), Count, Timeout);
+    QTRY_COMPARE_WITH_TIMEOUT(sink.trackedDistinct(), Count, Timeout);
     const std::set<qint64> got = sink.distinctValues(Seq);
     QCOMPARE(*got.begin(), 0);
     QCOMPARE(*got.rbegin(), Count - 1);
@@ -125,8 +126,10 @@ void tst_delivery::outageBeyondTheQueueDropsExactlyTheOldest()
     QVERIFY2(peak - baseline < 64 * 1024, qPrintable(QStringLiteral("RSS grew by %1 KiB").arg(peak - baseline)));
 
     SeqSink sink;
+
+    sink.track(Seq);
     QVERIFY(sink.listen(port));
-    QTRY_COMPARE_WITH_TIMEOUT(qint64(sink.values(Seq).size()), Queue, Timeout);
+    QTRY_COMPARE_WITH_TIMEOUT(qint64(sink.trackedValues().size()), Queue, Timeout);
     // Exactly the newest lines, in order, each once.
     QCOMPARE(sink.values(Seq), seqRange(Count - Queue, Queue));
 

@@ -43,7 +43,7 @@ void streamWithCrashes(
         QVERIFY(victim.restart()); // SIGKILL: no goodbye, its unread socket data and unwritten cache are gone
         QTRY_VERIFY_WITH_TIMEOUT(acceptsConnections(victimPort), Timeout);
     }
-    QVERIFY(writer.waitForFinished(Timeout));
+    QVERIFY(waitForExit(writer, Timeout));
     QCOMPARE(writer.exitCode(), 0);
 }
 
@@ -78,7 +78,7 @@ void verifyWhisper(const CarbonCache &carbon, qint64 base)
 void verifyAccounting(AgentProcess &agent, const CarbonCache &carbon)
 {
     agent.signal(SIGTERM);
-    QVERIFY(agent.process().waitForFinished(Timeout));
+    QVERIFY(waitForExit(agent.process(), Timeout));
     QCOMPARE(agent.process().exitCode(), 0);
     // The agent's final self-metrics went to carbon too.
     std::optional<double> received, sent, dropped, rejected, queued;

@@ -91,14 +91,14 @@ void spoolThenKill(ConfigTree &tree, quint16 port, qint64 count, qint64 killAt, 
         tree.socketPath());
     QTRY_VERIFY_WITH_TIMEOUT(progress(progressFile) >= killAt, Timeout);
     agent.signal(SIGKILL); // mid-spool: no flush, no goodbye
-    QVERIFY(agent.process().waitForFinished(Timeout));
-    QVERIFY(writer.waitForFinished(Timeout));
+    QVERIFY(waitForExit(agent.process(), Timeout));
+    QVERIFY(waitForExit(writer, Timeout));
 }
 
 Accounting stopAndAccount(AgentProcess &agent, const SeqSink &sink)
 {
     agent.signal(SIGTERM);
-    if (!agent.process().waitForFinished(Timeout) || agent.process().exitCode() != 0)
+    if (!waitForExit(agent.process(), Timeout) || agent.process().exitCode() != 0)
         return {};
     static_cast<void>(QTest::qWaitFor([&] { return accountingAt(sink, Self).complete(); }, Timeout));
     return accountingAt(sink, Self);
@@ -128,11 +128,13 @@ void tst_spoolagent::sigkillLosesNothingThatReachedTheDisk()
     QVERIFY(std::is_sorted(onDisk.begin(), onDisk.end()));
 
     SeqSink sink;
+
+    sink.track(Seq);
     QVERIFY(sink.listen(port));
     AgentProcess agent;
     agent.start({ QStringLiteral("--config"), tree.mainFile() });
     // Exactly what was on disk, in order, once: the memory queue (1000 lines) died with the process.
-    QTRY_COMPARE_WITH_TIMEOUT(sink.values(Seq).size(), onDisk.size(), Timeout);
+    QTRY_COMPARE_WITH_TIMEOUT(sink.trackedValues().size(), onDisk.size(), Timeout);
     QCOMPARE(sink.values(Seq), onDisk);
     QVERIFY(agent.log().contains("left by a previous run"));
     const Accounting a = stopAndAccount(agent, sink);
@@ -181,10 +183,12 @@ void tst_spoolagent::damagedSegmentsAreSkippedAndCounted()
             expected.insert(expected.end(), record.values.begin(), record.values.end());
 
     SeqSink sink;
+
+    sink.track(Seq);
     QVERIFY(sink.listen(port));
     AgentProcess agent;
     agent.start({ QStringLiteral("--config"), tree.mainFile() });
-    QTRY_COMPARE_WITH_TIMEOUT(sink.values(Seq).size(), expected.size(), Timeout);
+    QTRY_COMPARE_WITH_TIMEOUT(sink.trackedValues().size(), expected.size(), Timeout);
     QCOMPARE(sink.values(Seq), expected);
     const Accounting a = stopAndAccount(agent, sink);
     QVERIFY2(a.holds(), a.text());
@@ -206,19 +210,20 @@ void tst_spoolagent::sigtermKeepsTheMemoryQueueToo()
         QTRY_VERIFY_WITH_TIMEOUT(QFile::exists(tree.socketPath()), Timeout);
         QProcess writer;
         startWriter(writer, { QStringLiteral("--count"), QStringLiteral("5000") }, tree.socketPath());
-        QVERIFY(writer.waitForFinished(Timeout));
+        QVERIFY(waitForExit(writer, Timeout));
         QCOMPARE(writer.exitCode(), 0);
         agent.signal(SIGTERM); // Graphite is down: the queue cannot be flushed, it is written to the spool
-        QVERIFY(agent.process().waitForFinished(Timeout));
+        QVERIFY(waitForExit(agent.process(), Timeout));
         QCOMPARE(agent.process().exitCode(), 0);
         QVERIFY2(agent.log().contains("for the next start"), agent.log().constData());
     }
     SeqSink sink;
+    sink.track(Seq);
     QVERIFY(sink.listen(port));
     AgentProcess agent;
     agent.start({ QStringLiteral("--config"), tree.mainFile() });
     // Every line, in order: the 1000 that were in memory first. The first run's final self-metrics too.
-    QTRY_COMPARE_WITH_TIMEOUT(sink.values(Seq).size(), std::size_t(5000), Timeout);
+    QTRY_COMPARE_WITH_TIMEOUT(sink.trackedValues().size(), std::size_t(5000), Timeout);
     QCOMPARE(sink.values(Seq), seqRange(0, 5000));
     const Accounting a = stopAndAccount(agent, sink);
     QVERIFY2(a.holds(), a.text());
@@ -249,8 +254,10 @@ void tst_spoolagent::capHoldsAndDropsAreCountedExactly()
     QVERIFY2(largest <= 256 * 1024, qPrintable(QString::number(largest)));
 
     SeqSink sink;
+
+    sink.track(Seq);
     QVERIFY(sink.listen(port));
-    QTRY_VERIFY_WITH_TIMEOUT(sink.values(Seq).size() > 1000 && sink.values(Seq).back() == Count - 1, Timeout);
+    QTRY_VERIFY_WITH_TIMEOUT(sink.trackedValues().size() > 1000 && sink.trackedValues().back() == Count - 1, Timeout);
     const Accounting a = stopAndAccount(agent, sink);
     QVERIFY2(a.holds(), a.text());
     const std::vector<qint64> got = sink.values(Seq);
@@ -269,7 +276,7 @@ void tst_spoolagent::unusableSpoolDirStopsTheStart()
     tree.writeMain(spoolingOutput(freePort()));
     AgentProcess agent;
     agent.start({ QStringLiteral("--config"), tree.mainFile() });
-    QVERIFY(agent.process().waitForFinished(Timeout));
+    QVERIFY(waitForExit(agent.process(), Timeout));
     QVERIFY(agent.process().exitCode() != 0);
     QVERIFY2(agent.log().contains("is not a directory"), agent.log().constData());
 }
