@@ -116,38 +116,27 @@ bool SocketServer::listen(const QString &path)
 
 int SocketServer::bindInPlace(const QByteArray &encodedPath)
 {
-    // Bound in a fresh 0700 directory next to the target, given its exact mode there, then renamed into place:
-    // nobody can reach the socket before it has its final mode, whatever the umask. (Qt's own way leaves it
-    // rwx for a moment.) No abstract-namespace socket, ever: those have no permissions at all.
+    // Linux creates the socket file with the socket inode's mode minus the umask: set that mode on the socket
+    // before bind() and the file can never appear looser than configured (at worst tighter, under a strict
+    // umask, until the chmod below). No rename, so `ss -xl` shows the real path. Never an abstract-namespace
+    // socket: those have no permissions at all.
     const QString path = QFile::decodeName(encodedPath);
-    QByteArray directory = QFile::encodeName(QFileInfo(path).absolutePath()) + "/.gXXXXXX";
-    if (!::mkdtemp(directory.data())) {
-        m_error = QStringLiteral("cannot create a directory next to %1: %2").arg(path, errnoText(errno));
-        return -1;
-    }
-    const QByteArray bound = directory + "/s";
+    const mode_t mode = mode_t(m_options.mode);
     const int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
     sockaddr_un address {};
     address.sun_family = AF_UNIX;
+    std::memcpy(address.sun_path, encodedPath.constData(), std::size_t(encodedPath.size()));
     QString failure;
     if (fd < 0)
         failure = QStringLiteral("cannot create a socket: %1").arg(errnoText(errno));
-    else if (std::size_t(bound.size()) >= sizeof(address.sun_path))
-        failure = QStringLiteral("the path is too long to bind it safely (at most %1 bytes)")
-                      .arg(sizeof(address.sun_path) - 1 - (bound.size() - encodedPath.size()));
-    if (failure.isEmpty()) {
-        std::memcpy(address.sun_path, bound.constData(), std::size_t(bound.size()));
-        if (::bind(fd, reinterpret_cast<const sockaddr *>(&address), sizeof(address)) != 0)
-            failure = QStringLiteral("cannot bind: %1").arg(errnoText(errno));
-        else if (::chmod(bound.constData(), mode_t(m_options.mode)) != 0)
-            failure = QStringLiteral("cannot set its mode: %1").arg(errnoText(errno));
-        else if (::listen(fd, SOMAXCONN) != 0)
-            failure = QStringLiteral("cannot listen: %1").arg(errnoText(errno));
-        else if (::rename(bound.constData(), encodedPath.constData()) != 0)
-            failure = QStringLiteral("cannot move it into place: %1").arg(errnoText(errno));
+    else if (::fchmod(fd, mode) != 0)
+        failure = QStringLiteral("cannot set the mode before binding: %1").arg(errnoText(errno));
+    else if (::bind(fd, reinterpret_cast<const sockaddr *>(&address), sizeof(address)) != 0)
+        failure = QStringLiteral("cannot bind: %1").arg(errnoText(errno));
+    else if (::chmod(encodedPath.constData(), mode) != 0 || ::listen(fd, SOMAXCONN) != 0) {
+        failure = QStringLiteral("cannot set its mode or listen: %1").arg(errnoText(errno));
+        ::unlink(encodedPath.constData());
     }
-    ::unlink(bound.constData()); // only there if something failed
-    ::rmdir(directory.constData());
     if (failure.isEmpty())
         return fd;
     if (fd >= 0)

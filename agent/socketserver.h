@@ -106,7 +106,7 @@ private:
     };
     bool prepareDirectory(const QString &directory);
     bool clearStaleSocket(const QByteArray &encodedPath);
-    /** A listening socket bound in a private directory, given its mode, then renamed to encodedPath. */
+    /** A listening socket at encodedPath, with the configured mode from the moment the file exists. */
     int bindInPlace(const QByteArray &encodedPath);
     void acceptConnections();
     /** Over the limit: make room by evicting an idle unattributed connection (only for an attributed one). */
