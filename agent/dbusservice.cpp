@@ -7,6 +7,7 @@
 #include "collector.h"
 #include "common/names.h"
 #include "output.h"
+#include "socketserver.h"
 
 #include <QDBusConnectionInterface>
 #include <QDBusMessage>
@@ -249,7 +250,32 @@ CounterMap AgentDBusService::Counters()
     map.insert(QStringLiteral("collectors"), qint64(m_agent.collectors().size()));
     map.insert(QStringLiteral("status.metrics"), qint64(m_store.metricCount()));
     map.insert(QStringLiteral("status.ignored_samples"), m_store.ignoredSamples());
+    insertDeliveryCounters(map);
     return map;
+}
+
+void AgentDBusService::insertDeliveryCounters(CounterMap &map) const
+{
+    // Spool and socket limits (docs/reliability.md): spooled is part of queued, recovered part of received.
+    qint64 spooled = 0;
+    qint64 recovered = 0;
+    qint64 replayed = 0;
+    for (const auto &output : m_agent.outputs()) {
+        const OutputCounters c = output->counters();
+        spooled += c.spooled;
+        recovered += c.recovered;
+        replayed += c.replayed;
+    }
+    map.insert(QStringLiteral("spooled"), spooled);
+    map.insert(QStringLiteral("recovered"), recovered);
+    map.insert(QStringLiteral("replayed"), replayed);
+    const SocketCounters socket = m_agent.socketServer().counters();
+    map.insert(QStringLiteral("socket.connections"), socket.connections);
+    map.insert(QStringLiteral("socket.open_connections"), socket.openConnections);
+    map.insert(QStringLiteral("socket.refused"), socket.refusedConnections);
+    map.insert(QStringLiteral("socket.denied"), socket.deniedConnections);
+    map.insert(QStringLiteral("socket.idle_closed"), socket.idleClosed);
+    map.insert(QStringLiteral("socket.evicted"), socket.evictedConnections);
 }
 
 OutputStatusList AgentDBusService::Outputs()

@@ -92,6 +92,7 @@ private:
     void scheduleFlush();
     void flush();
     void emitCounters();
+    void insertDeliveryCounters(Garnet::CounterMap &map) const;
     std::string_view nameWithTags(const ParsedMetric &metric);
 
     Agent &m_agent;
