@@ -23,6 +23,7 @@ struct Options
     int writers = 50;
     int lines = 2000;
     int bursts = 10;
+    int replayWaitSeconds = 6; ///< past the 5 s replay window before reading the RSS again
 };
 
 Options parse(int argc, char **argv)
@@ -46,7 +47,7 @@ Options parse(int argc, char **argv)
         else if (a == "--bursts")
             o.bursts = std::stoi(next());
         else if (a == "--smoke")
-            o.writers = 5, o.lines = 200, o.bursts = 2;
+            o.writers = 5, o.lines = 200, o.bursts = 2, o.replayWaitSeconds = 0;
         else {
             std::fprintf(stderr, "usage: %s --agent PATH [--writers N] [--lines N] [--bursts N] [--smoke]\n", argv[0]);
             std::exit(2);
@@ -141,10 +142,10 @@ int main(int argc, char **argv)
         lost += long(o.writers) * o.lines - b.delivered;
         std::this_thread::sleep_for(std::chrono::milliseconds(500));
     }
-    std::this_thread::sleep_for(std::chrono::seconds(1));
+    std::this_thread::sleep_for(std::chrono::milliseconds(o.replayWaitSeconds ? 1000 : 100));
     const long rssAfter = statusKiB(agent, "VmRSS");
     // The Graphite output keeps what it sent for replay_window (5 s by default) in case the connection drops.
-    std::this_thread::sleep_for(std::chrono::seconds(6));
+    std::this_thread::sleep_for(std::chrono::seconds(o.replayWaitSeconds));
     const long rssLater = statusKiB(agent, "VmRSS");
     // That history is trimmed when the output writes again: one more line, and the RSS once more.
     if (const int fd = connectUnix(socketPath); fd >= 0) {
