@@ -38,6 +38,10 @@ struct ProcessInfo;
  *
  * A periodic /proc scan runs only while something is tracked (every 250 ms while a kill is pending,
  * else every second).
+ *
+ * This relies on the agent starting no child processes of its own besides collector runs (registered
+ * with runStarted() before the event loop runs again): any other child of a subreaper agent would be
+ * taken for a stray.
  */
 class ProcessReaper : public QObject
 {
