@@ -26,6 +26,7 @@ constexpr auto EndedRunMemory = 60s;
 constexpr std::size_t MaxEndedRuns = 4096;
 constexpr auto FastScan = 250ms; ///< while a SIGKILL or a reap is pending
 constexpr auto SlowScan = 1000ms; ///< while strays of live runs are only watched
+constexpr auto EndScanDelay = 500ms; ///< runs that ended by themselves are looked after together
 
 bool g_subreaper = false;
 std::vector<pid_t> g_foreignChildren; ///< children when becomeSubreaper() was called: never ours to reap
@@ -64,6 +65,7 @@ ProcessReaper::~ProcessReaper()
     // The agent is going: nothing of a collector outlives it. Strays not yet seen are found by one last scan.
     const ProcessTable table = ProcessTable::scan();
     attributeNewStrays(table);
+    doomLeftovers(table, m_pendingEnds);
     for (const Tracked &tracked : m_tracked) {
         const ProcessInfo *process = table.find(tracked.pid);
         if (process && process->startTime == tracked.startTime)
@@ -125,29 +127,43 @@ void ProcessReaper::endRun(pid_t run, std::chrono::milliseconds grace, bool fini
         if (m_endedRuns.size() >= MaxEndedRuns)
             m_endedRuns.erase(m_endedRuns.begin());
         m_endedRuns.emplace_back(run, now);
+        for (Tracked &tracked : m_tracked)
+            std::erase(tracked.candidates, run);
+        // A run that ended by itself: its group already had SIGTERM from the Collector. What escaped is looked
+        // for by one scan for all the runs that end within EndScanDelay (a scan costs ~15 µs per process).
+        m_pendingEnds.push_back(run);
+        if (!m_timer->isActive() || m_timer->remainingTimeAsDuration() > EndScanDelay)
+            m_timer->start(EndScanDelay);
+        return;
     }
+    // A timeout (or stop): now, with the tree of its main process while that still lives.
     const ProcessTable table = ProcessTable::scan();
     attributeNewStrays(table);
-    // While the main process lives, its tree; in any case the members of its group and session.
-    if (!finished)
-        doomTree(table, run, grace);
+    doomTree(table, run, grace);
+    doomLeftovers(table, { run });
+    scheduleScan();
+}
+
+void ProcessReaper::doomLeftovers(const ProcessTable &table, const std::vector<pid_t> &runs)
+{
+    // Members of the runs' groups and sessions.
     for (const ProcessInfo &process : table.processes()) {
-        if (process.pid != run && (process.group == run || process.session == run))
-            doomTree(table, process.pid, grace);
+        for (const pid_t run : runs) {
+            if (process.pid != run && (process.group == run || process.session == run))
+                doomTree(table, process.pid, m_grace);
+        }
     }
-    // Strays of this run; those that could only be attributed to a set of runs go once the last one ends.
+    // Strays of these runs or of runs already over; those attributed only to a set of runs once all are over.
     std::vector<pid_t> strays;
-    for (Tracked &tracked : m_tracked) {
-        if (tracked.doomed)
-            continue;
-        if (finished)
-            std::erase(tracked.candidates, run);
-        if (tracked.run == run || (tracked.run == 0 && tracked.candidates.empty()))
+    for (const Tracked &tracked : m_tracked) {
+        const bool ofThese = std::find(runs.begin(), runs.end(), tracked.run) != runs.end();
+        if (!tracked.doomed
+            && (ofThese || (tracked.run != 0 && !isLiveRun(tracked.run))
+                || (tracked.run == 0 && tracked.candidates.empty())))
             strays.push_back(tracked.pid);
     }
-    for (pid_t stray : strays)
-        doomTree(table, stray, grace);
-    scheduleScan();
+    for (const pid_t stray : strays)
+        doomTree(table, stray, m_grace);
 }
 
 void ProcessReaper::attributeNewStrays(const ProcessTable &table)
@@ -233,6 +249,8 @@ void ProcessReaper::scanNow()
 {
     const ProcessTable table = ProcessTable::scan();
     attributeNewStrays(table);
+    doomLeftovers(table, m_pendingEnds);
+    m_pendingEnds.clear();
     const auto now = Clock::now();
     const pid_t self = ::getpid();
     std::vector<pid_t> killedNow;
@@ -270,11 +288,11 @@ void ProcessReaper::scanNow()
 
 void ProcessReaper::scheduleScan()
 {
-    if (m_tracked.empty()) {
+    if (m_tracked.empty() && m_pendingEnds.empty()) {
         m_timer->stop();
         return;
     }
-    auto delay = std::chrono::duration_cast<std::chrono::milliseconds>(SlowScan);
+    auto delay = std::chrono::duration_cast<std::chrono::milliseconds>(m_pendingEnds.empty() ? SlowScan : EndScanDelay);
     const auto now = Clock::now();
     for (const Tracked &tracked : m_tracked) {
         // Reap soon after a SIGKILL; one that outlives it by long (uninterruptible sleep) is checked slowly.

@@ -31,10 +31,11 @@ struct ProcessInfo;
  * last candidate) ends, or at once when none is live.
  *
  * terminateRun()/runFinished(): every process of the run outside the group (its descendants, members of
- * its session, strays attributed to it, and their descendants) gets SIGTERM now and SIGKILL once the
- * grace has passed, as the group does. Signals are sent only after checking that the pid still names the
- * same process (its start time), and reaping uses waitpid() on the stray's own pid, never waitpid(-1):
- * QProcess reaps its children through pidfds and must keep them.
+ * its session, strays attributed to it, and their descendants) gets SIGTERM and SIGKILL once the grace
+ * has passed, as the group does: at once for terminateRun(); for runFinished() (a run that ended by
+ * itself, the common case) within half a second, by one /proc scan for all runs ending meanwhile. Signals are sent only
+ * after checking that the pid still names the same process (its start time), and reaping uses waitpid() on the stray's
+ * own pid, never waitpid(-1): QProcess reaps its children through pidfds and must keep them.
  *
  * A periodic /proc scan runs only while something is tracked (every 250 ms while a kill is pending,
  * else every second).
@@ -92,12 +93,15 @@ private:
     void doom(const ProcessInfo &process, std::chrono::milliseconds grace);
     void doomTree(const ProcessTable &table, pid_t pid, std::chrono::milliseconds grace);
     void endRun(pid_t run, std::chrono::milliseconds grace, bool finished);
+    /** SIGTERM what is left of these runs: group and session members, strays of runs that are over. */
+    void doomLeftovers(const ProcessTable &table, const std::vector<pid_t> &runs);
     void signal(const ProcessInfo &process, int signal);
     void scheduleScan();
 
     std::vector<Run> m_runs; ///< live runs
     std::vector<std::pair<pid_t, std::chrono::steady_clock::time_point>> m_endedRuns; ///< recent, bounded
     std::vector<Tracked> m_tracked;
+    std::vector<pid_t> m_pendingEnds; ///< runs over by themselves, not yet looked after (one scan for all)
     std::chrono::milliseconds m_grace { 2000 }; ///< for strays of runs that ended without telling their grace
     QTimer *m_timer;
 };

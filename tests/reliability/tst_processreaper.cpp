@@ -120,7 +120,7 @@ void tst_processreaper::escapeeOfFinishedRunIsEndedAndReaped()
     QVERIFY(escapee > 0);
     QCOMPARE(statFields(escapee).value(1).toInt(), int(::getpid())); // re-parented to us, the subreaper
     reaper.runFinished(runPid, 300ms);
-    QVERIFY(reaper.trackedCount() >= 1);
+    QTRY_VERIFY_WITH_TIMEOUT(reaper.trackedCount() >= 1, Timeout); // found by the scan after the run's end
     // It ignores SIGTERM: SIGKILL after 300 ms, then reaped (no zombie left with us).
     QTRY_VERIFY_WITH_TIMEOUT(processGone(escapee), Timeout);
     QTRY_COMPARE_WITH_TIMEOUT(reaper.trackedCount(), std::size_t(0), Timeout);
