@@ -39,13 +39,21 @@ QByteArray collector(const QByteArray &prefix, int count)
         + QByteArray::number(count) + "\"]\ninterval = \"1s\"\n";
 }
 
-/** SIGTERM and the final self-metric `name` at the sink. */
+/**
+ * SIGTERM and the final self-metric `name` at the sink; -2 if the agent did not stop cleanly, -3 if its
+ * accounting (received = sent + dropped + rejected + queued) does not hold.
+ */
 qint64 finalSelfMetric(AgentProcess &agent, const SeqSink &sink, const QByteArray &name)
 {
     agent.signal(SIGTERM);
     if (!waitForExit(agent.process(), Timeout) || agent.process().exitCode() != 0)
         return -2;
-    static_cast<void>(QTest::qWaitFor([&] { return sink.last(Self + '.' + name) >= 0; }, Timeout));
+    static_cast<void>(QTest::qWaitFor(
+        [&] { return sink.last(Self + '.' + name) >= 0 && accountingAt(sink, Self).complete(); }, Timeout));
+    if (!accountingAt(sink, Self).holds()) {
+        qWarning("%s", accountingAt(sink, Self).text().constData());
+        return -3;
+    }
     return sink.last(Self + '.' + name);
 }
 
