@@ -238,6 +238,9 @@ QProcess *Collector::createProcess(const QString &program, QString *error)
     if (m_config.mode == CollectorMode::Socket)
         arguments << m_env.socketPath; // always the last argument
     QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+    // systemd's notification and watchdog channel is the agent's alone: a collector must not answer it.
+    for (const char *name : {"NOTIFY_SOCKET", "WATCHDOG_USEC", "WATCHDOG_PID"})
+        environment.remove(QLatin1String(name));
     if (identity.change && !identity.userName.isEmpty()) {
         environment.insert(QStringLiteral("HOME"), identity.home);
         environment.insert(QStringLiteral("USER"), identity.userName);
