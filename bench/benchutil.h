@@ -37,6 +37,16 @@ using Clock = std::chrono::steady_clock;
     std::exit(1);
 }
 
+/** The value of the command-line option at argv[i] (advancing i); a missing value is a usage error (exit 2). */
+inline std::string optionValue(int argc, char **argv, int &i)
+{
+    if (i + 1 >= argc) {
+        std::fprintf(stderr, "%s needs a value\n", argv[i]);
+        std::exit(2);
+    }
+    return std::string(argv[++i]);
+}
+
 inline double seconds(Clock::duration d)
 {
     return std::chrono::duration<double>(d).count();

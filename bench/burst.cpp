@@ -31,13 +31,7 @@ Options parse(int argc, char **argv)
     Options o;
     for (int i = 1; i < argc; ++i) {
         const std::string a = argv[i];
-        auto next = [&] {
-            if (i + 1 >= argc) {
-                std::fprintf(stderr, "%s needs a value\n", a.c_str());
-                std::exit(2);
-            }
-            return std::string(argv[++i]);
-        };
+        auto next = [&] { return optionValue(argc, argv, i); };
         if (a == "--agent")
             o.agent = next();
         else if (a == "--writers")
