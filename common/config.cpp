@@ -497,20 +497,7 @@ void readOutputLimit(const toml::table &table, qint64 &limit, Diagnostics &diagn
     if (const auto *number = node->as_integer()) {
         bytes = number->get();
     } else if (const auto *text = node->as_string()) {
-        static const std::pair<std::string_view, qint64> units[]
-            = { { "GiB", qint64(1) << 30 }, { "MiB", qint64(1) << 20 }, { "KiB", qint64(1) << 10 }, { "B", 1 } };
-        const std::string_view value = text->get();
-        for (const auto &[unit, factor] : units) {
-            if (value.size() <= unit.size() || !value.ends_with(unit))
-                continue;
-            const std::string_view digits = value.substr(0, value.size() - unit.size());
-            qint64 count = 0;
-            const auto [end, error] = std::from_chars(digits.data(), digits.data() + digits.size(), count);
-            if (error == std::errc() && end == digits.data() + digits.size() && count >= 0
-                && count <= std::numeric_limits<qint64>::max() / factor)
-                bytes = count * factor;
-            break;
-        }
+        bytes = parseByteSize(text->get()).value_or(-1);
     }
     if (bytes < 1024) {
         diagnostics.add(*node, bytes < 0 && !node->is_integer() ? hint : hint + QStringLiteral(", got %1").arg(bytes));
