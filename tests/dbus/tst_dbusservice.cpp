@@ -106,11 +106,12 @@ void tst_DBusService::initTestCase()
         collectorToml({ collectorScript("write_socket.py"), u"sock.a 1"_qs, u"sock.b 2"_qs }, "interval = \"1s\"\n"));
     m_config.writeCollector(u"failing"_qs,
         collectorToml({ sh, c, u"echo oops-from-failing >&2; exit 3"_qs }, "interval = \"1s\"\nmode = \"stdout\"\n"));
+    // manual and flood run only when asked: 876000h puts their aligned ticks decades away (1h would tick at hh:00).
     m_config.writeCollector(
-        u"manual"_qs, collectorToml({ sh, c, u"echo manual.ran 1"_qs }, "interval = \"1h\"\nmode = \"stdout\"\n"));
+        u"manual"_qs, collectorToml({ sh, c, u"echo manual.ran 1"_qs }, "interval = \"876000h\"\nmode = \"stdout\"\n"));
     m_config.writeCollector(u"flood"_qs,
         collectorToml({ collectorScript("flood.py"), QString::number(FloodLines), QString::number(FloodNames) },
-            "interval = \"1h\"\n"));
+            "interval = \"876000h\"\n"));
     startAgent();
     m_proxy = std::make_unique<CtlAgentProxy>(ServiceName, u"/org/garnet/Agent"_qs, QDBusConnection::sessionBus());
     QVERIFY(m_proxy->isValid());
@@ -303,13 +304,14 @@ void tst_DBusService::reload()
 {
     QSignalSpy collectorsChanged(m_proxy.get(), &CtlAgentProxy::CollectorsChanged);
     m_config.writeCollector(u"manual"_qs,
-        collectorToml({ u"/bin/sh"_qs, u"-c"_qs, u"echo manual.ran 2"_qs }, "interval = \"2h\"\nmode = \"stdout\"\n"));
+        collectorToml(
+            { u"/bin/sh"_qs, u"-c"_qs, u"echo manual.ran 2"_qs }, "interval = \"876001h\"\nmode = \"stdout\"\n"));
     m_config.writeCollector(u"gamma"_qs, collectorToml({ u"/bin/true"_qs }, "interval = \"1h\"\n"));
     auto reply = m_proxy->Reload();
     reply.waitForFinished();
     QVERIFY2(!reply.isError(), qPrintable(reply.error().message()));
     QTRY_VERIFY_WITH_TIMEOUT(collectorsChanged.count() >= 1, Timeout);
-    QCOMPARE(collector(u"manual"_qs).intervalMs, 2 * 3600 * 1000);
+    QCOMPARE(collector(u"manual"_qs).intervalMs, qint64(876001) * 3600 * 1000);
     QCOMPARE(collector(u"gamma"_qs).name, u"gamma"_qs);
 }
 

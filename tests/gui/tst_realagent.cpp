@@ -92,7 +92,8 @@ void tst_RealAgent::initTestCase()
     writeFile(QStringLiteral("garnet.toml"),
         QByteArray("[agent]\ncollectors_dir = \"collectors.d\"\nsocket = \"")
             + m_dir.filePath(QStringLiteral("garnet.sock")).toUtf8() + "\"\nhostname = \"testhost\"\n");
-    // good: two metrics every second; bad: fails every second; slow: runs only when asked.
+    // good: two metrics every second; bad: fails every second; slow: runs only when asked (876000h: no
+    // aligned tick for decades, where 1h would tick at hh:00).
     writeFile(QStringLiteral("collectors.d/good.toml"),
         "command = [\"/bin/sh\", \"-c\", \"echo value.a 1; echo value.b 2.5\"]\ninterval = \"1s\"\n"
         "mode = \"stdout\"\n");
@@ -100,7 +101,7 @@ void tst_RealAgent::initTestCase()
         "command = [\"/bin/sh\", \"-c\", \"echo 'bad: no such sensor' >&2; exit 2\"]\ninterval = \"1s\"\n"
         "mode = \"stdout\"\n");
     writeFile(QStringLiteral("collectors.d/slow.toml"),
-        "command = [\"/bin/sh\", \"-c\", \"echo ran 1\"]\ninterval = \"1h\"\nmode = \"stdout\"\n");
+        "command = [\"/bin/sh\", \"-c\", \"echo ran 1\"]\ninterval = \"876000h\"\nmode = \"stdout\"\n");
     startAgent();
 
     m_client = std::make_unique<AgentClient>();

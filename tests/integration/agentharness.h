@@ -17,6 +17,12 @@
 
 namespace GarnetTest {
 
+/** An interval whose aligned ticks (wall-clock multiples since the epoch) are decades away. "1h" or "24h"
+ *  would tick whenever a test happens to span hh:00 or midnight, so "never runs on its own" needs this. */
+inline constexpr char NeverTicks[] = "876000h";
+/** Main-config line: self-metrics only at shutdown, so exact sink counts hold no agent lines. */
+inline const QByteArray QuietInterval = QByteArray("interval = \"") + NeverTicks + "\"\n";
+
 inline QString agentBinary()
 {
     return QStringLiteral(GARNET_BINARY_DIR "/bin/garnet-agent");

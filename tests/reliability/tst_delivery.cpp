@@ -13,8 +13,6 @@ namespace {
 constexpr int Timeout = 90000; // a loaded machine; the agent's reconnect backoff reaches 30 s
 const QByteArray Self = "servers.testhost.garnet";
 const QByteArray Seq = "servers.testhost.seq.";
-// Self-metrics only at shutdown (aligned to whole days): exact counts without the agent's own lines.
-const QByteArray QuietAgent = "interval = \"24h\"\n";
 
 QByteArray graphiteOutput(const QByteArray &address, const QByteArray &extra = {})
 {
@@ -49,7 +47,7 @@ void tst_delivery::outageWithinTheQueueLosesNothing()
     QVERIFY(sink.listen());
     const quint16 port = sink.port();
     ConfigTree tree;
-    tree.writeMain(graphiteOutput(sink.address(), "replay_window = \"30s\"\n"), QuietAgent);
+    tree.writeMain(graphiteOutput(sink.address(), "replay_window = \"30s\"\n"), QuietInterval);
     AgentProcess agent;
     agent.start({ QStringLiteral("--config"), tree.mainFile() });
     QTRY_VERIFY_WITH_TIMEOUT(QFile::exists(tree.socketPath()), Timeout);
@@ -95,7 +93,7 @@ void tst_delivery::outageBeyondTheQueueDropsExactlyTheOldest()
     const quint16 port = freePort();
     const QByteArray address = "127.0.0.1:" + QByteArray::number(port);
     ConfigTree tree;
-    tree.writeMain(graphiteOutput(address, "queue_size = 100000\n"), QuietAgent);
+    tree.writeMain(graphiteOutput(address, "queue_size = 100000\n"), QuietInterval);
     AgentProcess agent;
     agent.start({ QStringLiteral("--config"), tree.mainFile() });
     QTRY_VERIFY_WITH_TIMEOUT(QFile::exists(tree.socketPath()), Timeout);

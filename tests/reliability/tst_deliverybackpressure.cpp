@@ -71,8 +71,8 @@ void tst_deliverybackpressure::stalledGraphiteBlocksWritersNotTheAgent()
     ConfigTree tree;
     // The queue must leave room above its high-water mark for what one socket read brings (64 KiB, here about
     // 3600 lines): backpressure is lossless with queue_size >= 4 x that (see docs/reliability.md).
-    tree.writeMain("[[output]]\ntype = \"graphite\"\naddress = \"" + sink.address() + "\"\nqueue_size = 20000\n",
-        "interval = \"24h\"\n");
+    tree.writeMain(
+        "[[output]]\ntype = \"graphite\"\naddress = \"" + sink.address() + "\"\nqueue_size = 20000\n", QuietInterval);
     tree.writeCollector(QStringLiteral("ticker"), "command = [\"true\"]\nmode = \"stdout\"\ninterval = \"1s\"\n");
     AgentProcess agent;
     startOnSessionBus(agent, tree);
@@ -142,7 +142,7 @@ void tst_deliverybackpressure::aHealthyOutputKeepsWritersGoing()
     ConfigTree tree;
     tree.writeMain("[[output]]\ntype = \"graphite\"\naddress = \"" + stalled.address()
             + "\"\n[[output]]\ntype = \"graphite\"\naddress = \"" + healthy.address() + "\"\n",
-        "interval = \"24h\"\n");
+        QuietInterval);
     AgentProcess agent;
     startOnSessionBus(agent, tree);
 

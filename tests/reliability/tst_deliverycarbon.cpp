@@ -28,7 +28,7 @@ QByteArray agentConfig(quint16 port)
 void streamWithCrashes(
     ServerProcess &victim, quint16 victimPort, quint16 agentPort, ConfigTree &tree, AgentProcess &agent, qint64 base)
 {
-    tree.writeMain(agentConfig(agentPort), "interval = \"24h\"\n");
+    tree.writeMain(agentConfig(agentPort), QuietInterval);
     agent.start({ QStringLiteral("--config"), tree.mainFile() });
     QTRY_VERIFY_WITH_TIMEOUT(QFile::exists(tree.socketPath()), Timeout);
     QProcess writer;

@@ -129,7 +129,7 @@ void tst_signals::sighupStormWhileGraphiteIsDown()
     tree.writeMain(outputTo(sink.address(port)), "interval = \"1s\"\n");
     const QString toggleSeq = QStringLiteral("toggle-seq");
     tree.writeCollector(QStringLiteral("counter"), counterCollector(tree, "500ms"));
-    tree.writeCollector(QStringLiteral("toggle"), counterCollector(tree, "1h", toggleSeq) + "path = \"p0\"\n");
+    tree.writeCollector(QStringLiteral("toggle"), counterCollector(tree, NeverTicks, toggleSeq) + "path = \"p0\"\n");
     AgentProcess agent;
     agent.start({ QStringLiteral("--config"), tree.mainFile() });
     QTRY_VERIFY_WITH_TIMEOUT(sink.has("servers.testhost.counter.seq.n2"), Timeout);
@@ -143,7 +143,7 @@ void tst_signals::sighupStormWhileGraphiteIsDown()
     // 100 SIGHUPs in a second, the toggle collector's file rewritten before each: reload after reload.
     for (int i = 1; i <= 100; ++i) {
         tree.writeCollector(QStringLiteral("toggle"),
-            counterCollector(tree, "1h", toggleSeq) + "path = \""
+            counterCollector(tree, NeverTicks, toggleSeq) + "path = \""
                 + (i == 100 ? QByteArray("final") : "p" + QByteArray::number(i)) + "\"\n");
         agent.signal(SIGHUP);
         QTest::qWait(10); // the storm's pace, not a synchronisation

@@ -105,7 +105,7 @@ void tst_socketlimitsagent::initTestCase()
 void tst_socketlimitsagent::modesUnderUmaskZero()
 {
     ConfigTree tree;
-    tree.writeMain({}, "interval = \"24h\"\n");
+    tree.writeMain({}, QuietInterval);
     {
         AgentProcess agent;
         startUnderUmaskZero(agent, tree);
@@ -117,7 +117,7 @@ void tst_socketlimitsagent::modesUnderUmaskZero()
     }
     // Restarts, watched from the moment each socket appears: never looser than configured.
     for (const quint32 mode : { 0660u, 0600u }) {
-        tree.writeMain({}, "interval = \"24h\"\nsocket_mode = 0o" + QByteArray::number(mode, 8) + "\n");
+        tree.writeMain({}, QuietInterval + "socket_mode = 0o" + QByteArray::number(mode, 8) + "\n");
         ModeWatcher watcher(tree.path(QStringLiteral("run")));
         for (int i = 0; i < 5; ++i) {
             AgentProcess agent;
@@ -142,7 +142,7 @@ void tst_socketlimitsagent::modesUnderUmaskZero()
 void tst_socketlimitsagent::noAbstractNamespaceSocket()
 {
     ConfigTree tree;
-    tree.writeMain({}, "interval = \"24h\"\n");
+    tree.writeMain({}, QuietInterval);
     AgentProcess agent;
     agent.start({ QStringLiteral("--config"), tree.mainFile() });
     QTRY_VERIFY_WITH_TIMEOUT(QFile::exists(tree.socketPath()), Timeout);
@@ -179,7 +179,7 @@ void tst_socketlimitsagent::anotherUidIsRefusedUnlessAllowed()
             QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner | QFile::ReadGroup | QFile::ExeGroup
                 | QFile::ReadOther | QFile::ExeOther);
         tree.writeMain("[[output]]\ntype = \"graphite\"\naddress = \"" + sink.address() + "\"\n",
-            "interval = \"24h\"\nsocket_mode = 0o666\nallowed_uids = [0]\n"
+            QuietInterval + "socket_mode = 0o666\nallowed_uids = [0]\n"
                 + (allowGroup ? "allowed_gids = [\"" + group.toUtf8() + "\"]\n" : QByteArray()));
         AgentProcess agent;
         agent.start({ QStringLiteral("--config"), tree.mainFile() });
@@ -214,7 +214,7 @@ void tst_socketlimitsagent::thousandIdleClientsDoNotStarveACollector()
     SeqSink sink;
     QVERIFY(sink.listen());
     ConfigTree tree;
-    tree.writeMain("[[output]]\ntype = \"graphite\"\naddress = \"" + sink.address() + "\"\n", "interval = \"24h\"\n");
+    tree.writeMain("[[output]]\ntype = \"graphite\"\naddress = \"" + sink.address() + "\"\n", QuietInterval);
     AgentProcess agent;
     agent.start({ QStringLiteral("--config"), tree.mainFile() });
     QTRY_VERIFY_WITH_TIMEOUT(QFile::exists(tree.socketPath()), Timeout);
@@ -248,7 +248,7 @@ void tst_socketlimitsagent::limitIdleTimeoutAndSlowLorisAreEnforced()
     QVERIFY(sink.listen());
     ConfigTree tree;
     tree.writeMain("[[output]]\ntype = \"graphite\"\naddress = \"" + sink.address() + "\"\n",
-        "interval = \"24h\"\nmax_connections = 100\nidle_timeout = \"3s\"\n");
+        QuietInterval + "max_connections = 100\nidle_timeout = \"3s\"\n");
     AgentProcess agent;
     agent.start({ QStringLiteral("--config"), tree.mainFile() });
     QTRY_VERIFY_WITH_TIMEOUT(QFile::exists(tree.socketPath()), Timeout);

@@ -79,7 +79,7 @@ qint64 spoolBytes(const QString &dir)
 /** Start the agent, write count lines while Graphite is down, SIGKILL the agent once `killAt` were sent. */
 void spoolThenKill(ConfigTree &tree, quint16 port, qint64 count, qint64 killAt, const QByteArray &extra = {})
 {
-    tree.writeMain(spoolingOutput(port, extra), "interval = \"24h\"\n");
+    tree.writeMain(spoolingOutput(port, extra), QuietInterval);
     AgentProcess agent;
     agent.start({ QStringLiteral("--config"), tree.mainFile() });
     QTRY_VERIFY_WITH_TIMEOUT(QFile::exists(tree.socketPath()), Timeout);
@@ -203,7 +203,7 @@ void tst_spoolagent::sigtermKeepsTheMemoryQueueToo()
 {
     const quint16 port = freePort();
     ConfigTree tree;
-    tree.writeMain(spoolingOutput(port), "interval = \"24h\"\n");
+    tree.writeMain(spoolingOutput(port), QuietInterval);
     {
         AgentProcess agent;
         agent.start({ QStringLiteral("--config"), tree.mainFile() });
@@ -234,7 +234,7 @@ void tst_spoolagent::capHoldsAndDropsAreCountedExactly()
 {
     const quint16 port = freePort();
     ConfigTree tree;
-    tree.writeMain(spoolingOutput(port, "spool_max_bytes = \"256KiB\"\n"), "interval = \"24h\"\n");
+    tree.writeMain(spoolingOutput(port, "spool_max_bytes = \"256KiB\"\n"), QuietInterval);
     AgentProcess agent;
     agent.start({ QStringLiteral("--config"), tree.mainFile() });
     QTRY_VERIFY_WITH_TIMEOUT(QFile::exists(tree.socketPath()), Timeout);
