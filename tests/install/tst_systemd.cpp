@@ -146,6 +146,7 @@ private Q_SLOTS:
     void readyReloadingStopping();
     void failedReloadIsStillReady();
     void watchdogPings();
+    void collectorsDoNotInheritTheNotifySocket();
     void journalPriorities();
     void plainLogsWhenStderrIsNotTheJournal();
     void logLevelFromConfig_data();
@@ -292,6 +293,37 @@ void tst_systemd::watchdogPings()
     QTRY_VERIFY_WITH_TIMEOUT(systemd.find("READY=1") >= 0, Timeout);
     // Every 100 ms (half of WATCHDOG_USEC) while the event loop runs.
     QTRY_VERIFY_WITH_TIMEOUT(systemd.count("WATCHDOG=1") >= 5, Timeout);
+    agent.signal(SIGTERM);
+    QVERIFY(finished(agent));
+    QCOMPARE(agent.process().exitCode(), 0);
+}
+
+void tst_systemd::collectorsDoNotInheritTheNotifySocket()
+{
+    // systemd's channel is the agent's alone: a collector answering it could fake READY or watchdog pings.
+    ConfigTree tree;
+    tree.writeMain({});
+    const QString seen = tree.path(QStringLiteral("collector-env"));
+    tree.writeCollector(QStringLiteral("envdump"),
+        "command = [\"/bin/sh\", \"-c\", \"env > '" + seen.toUtf8() + ".tmp' && mv '" + seen.toUtf8() + ".tmp' '"
+            + seen.toUtf8() + "'\"]\nmode = \"stdout\"\ninterval = \"1s\"\n");
+    NotifyReceiver systemd;
+    QVERIFY(systemd.bind(tree.path(QStringLiteral("notify"))));
+    AgentProcess agent;
+    prepareEnvironment(agent, tree.path(QStringLiteral("notify")), "5000000");
+    QProcessEnvironment env = agent.process().processEnvironment();
+    env.insert(QStringLiteral("GARNET_TEST_PASSED_ON"), QStringLiteral("yes"));
+    agent.process().setProcessEnvironment(env);
+    agent.start({ QStringLiteral("--config"), tree.mainFile() });
+    QTRY_VERIFY_WITH_TIMEOUT(QFile::exists(seen), Timeout);
+    const QByteArray environment = readFile(seen);
+    QVERIFY2(
+        environment.contains("\nGARNET_TEST_PASSED_ON=yes\n") || environment.startsWith("GARNET_TEST_PASSED_ON=yes\n"),
+        environment.constData());
+    QVERIFY2(environment.contains("GARNET_COLLECTOR=envdump\n"), environment.constData());
+    for (const char *name : { "NOTIFY_SOCKET=", "WATCHDOG_USEC=", "WATCHDOG_PID=" })
+        QVERIFY2(!environment.contains(name), name);
+    QVERIFY(systemd.find("READY=1") >= 0); // the agent itself did get them
     agent.signal(SIGTERM);
     QVERIFY(finished(agent));
     QCOMPARE(agent.process().exitCode(), 0);
