@@ -134,7 +134,8 @@ void tst_install::desktopEntries()
         QFile file(entry);
         QVERIFY(file.open(QIODevice::ReadOnly));
         const QByteArray text = file.readAll();
-        QVERIFY2(text.contains("\nExec=garnet-tray"), qPrintable(entry));
+        // Both watch the installed service, which runs on the system bus.
+        QVERIFY2(text.contains("\nExec=garnet-tray --system-bus\n"), qPrintable(entry));
         QVERIFY2(text.contains("\nIcon=org.garnet.Tray\n"), qPrintable(entry)); // the installed hicolor icon
     }
     const QString validate = QStandardPaths::findExecutable(QStringLiteral("desktop-file-validate"));
