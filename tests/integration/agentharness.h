@@ -23,6 +23,26 @@ inline constexpr char NeverTicks[] = "876000h";
 /** Main-config line: self-metrics only at shutdown, so exact sink counts hold no agent lines. */
 inline const QByteArray QuietInterval = QByteArray("interval = \"") + NeverTicks + "\"\n";
 
+#if defined(__SANITIZE_ADDRESS__)
+inline constexpr bool AddressSanitizerBuild = true;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+inline constexpr bool AddressSanitizerBuild = true;
+#else
+inline constexpr bool AddressSanitizerBuild = false;
+#endif
+#else
+inline constexpr bool AddressSanitizerBuild = false;
+#endif
+/**
+ * Resident memory says nothing under AddressSanitizer (freed memory waits in its quarantine, shadow memory
+ * grows): there, LeakSanitizer checks for leaks instead, at the agent's exit.
+ */
+inline bool residentMemoryMeaningful()
+{
+    return !AddressSanitizerBuild;
+}
+
 inline QString agentBinary()
 {
     return QStringLiteral(GARNET_BINARY_DIR "/bin/garnet-agent");

@@ -21,19 +21,6 @@
 
 namespace GarnetTest {
 
-/** Resident memory means nothing under AddressSanitizer (quarantine, shadow memory): bounds are skipped there. */
-#if defined(__SANITIZE_ADDRESS__)
-inline constexpr bool RssIsMeaningful = false;
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-inline constexpr bool RssIsMeaningful = false;
-#else
-inline constexpr bool RssIsMeaningful = true;
-#endif
-#else
-inline constexpr bool RssIsMeaningful = true;
-#endif
-
 /**
  * A carbon line receiver double on 127.0.0.1 that keeps every complete line. It can stop (close the listener
  * and reset its connections, as a dying carbon does), listen again on the same port, and stall (accept but

@@ -14,26 +14,6 @@
 
 namespace GarnetTest {
 
-#if defined(__SANITIZE_ADDRESS__)
-inline constexpr bool AddressSanitizerBuild = true;
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-inline constexpr bool AddressSanitizerBuild = true;
-#else
-inline constexpr bool AddressSanitizerBuild = false;
-#endif
-#else
-inline constexpr bool AddressSanitizerBuild = false;
-#endif
-/**
- * Resident memory says nothing under AddressSanitizer (freed memory waits in its quarantine, shadow memory
- * grows): there, LeakSanitizer checks for leaks instead, at the agent's exit.
- */
-inline bool residentMemoryMeaningful()
-{
-    return !AddressSanitizerBuild;
-}
-
 inline QString reliabilityCollector(const char *name)
 {
     return QStringLiteral(GARNET_TEST_SOURCE_DIR "/reliability/collectors/") + QLatin1String(name);
