@@ -63,6 +63,10 @@ Collector::Collector(const CollectorConfig &config, const CollectorEnvironment &
     , m_enabled(config.enabled)
     , m_diagnostics(&collectorCategory(config.name))
 {
+    m_child = new ChildProcess(this);
+    connect(m_child, &ChildProcess::readyReadStandardOutput, this, &Collector::readStdout);
+    connect(m_child, &ChildProcess::readyReadStandardError, this, &Collector::readStderr);
+    connect(m_child, &ChildProcess::finished, this, &Collector::onFinished);
     if (m_config.interval.count() < 1)
         m_config.interval = std::chrono::milliseconds(1000); // the config loader rejects this; never spin
     for (QTimer *timer : { m_tickTimer, m_timeoutTimer }) {
@@ -95,7 +99,6 @@ Collector::~Collector()
         m_process->waitForFinished(2000); // reaps it: no zombie left behind
         if (m_pid > 0)
             m_registry.runFinished(m_pid, m_env.killGrace);
-        delete m_process;
     }
 }
 
@@ -214,25 +217,18 @@ void Collector::startRun(qint64 tickMs)
         return;
     }
     QString refusal;
-    QProcess *process = createProcess(program, &refusal);
-    if (!process) {
+    ChildCommandPtr command = launchCommand(program, &refusal);
+    if (!command) {
         onStartFailed(refusal);
         return;
     }
-    m_process = process;
-    connect(process, &QProcess::readyReadStandardOutput, this, &Collector::readStdout);
-    connect(process, &QProcess::readyReadStandardError, this, &Collector::readStderr);
-    connect(process, &QProcess::started, this, &Collector::registerRun);
-    connect(process, &QProcess::finished, this, &Collector::onFinished);
-    connect(process, &QProcess::errorOccurred, this, [this](QProcess::ProcessError error) {
-        if (error == QProcess::FailedToStart && m_process)
-            onStartFailed(QStringLiteral("cannot start %1: %2").arg(m_process->program(), m_process->errorString()));
-    });
+    m_process = m_child;
     updateState();
-    process->start();
-    if (m_process != process)
-        return; // failed synchronously
-    registerRun();
+    if (!m_process->start(std::move(command))) {
+        onStartFailed(m_process->errorString());
+        return;
+    }
+    registerRun(); // before the event loop runs again: the ProcessReaper must know it is not a stray
     const auto timeout = m_config.timeout.count() > 0 ? m_config.timeout : m_config.interval;
     m_timeoutTimer->start(std::chrono::milliseconds(std::min<qint64>(timeout.count(), MaxTimerDelayMs)));
 }
@@ -241,23 +237,14 @@ void Collector::registerRun()
 {
     if (!m_process || m_pid > 0)
         return;
-    const pid_t pid = pid_t(m_process->processId());
-    if (pid <= 0)
-        return; // not forked yet: QProcess::started comes later
-    m_pid = pid;
-    // The child does this before exec; repeating it here closes the window if start() ever returns before
-    // that (after the exec it fails with EACCES, which is expected).
-    ::setpgid(pid, pid);
-    m_registry.runStarted(pid, m_run);
+    // start() returns once the child has made its group and called execve(): no setpgid() race to close here.
+    m_pid = m_process->processId();
+    m_registry.runStarted(m_pid, m_run);
 }
 
 void Collector::onStartFailed(const QString &message)
 {
-    if (m_process) {
-        disconnect(m_process, nullptr, this, nullptr);
-        m_process->deleteLater();
-        m_process = nullptr;
-    }
+    m_process = nullptr;
     if (m_pid > 0)
         m_registry.runFinished(m_pid, m_env.killGrace);
     m_pid = 0;
@@ -267,16 +254,16 @@ void Collector::onStartFailed(const QString &message)
     finishRun(-1);
 }
 
-void Collector::onFinished(int exitCode, QProcess::ExitStatus status)
+void Collector::onFinished(int exitCode, ChildProcess::ExitStatus status)
 {
-    QProcess *process = m_process;
-    if (!process)
+    if (!m_process)
         return;
+    const bool crashed = status == ChildProcess::ExitStatus::CrashExit;
     readStdout();
     readStderr();
     if (m_dialect && !m_interrupted && !m_overflowed) {
         // Plugins often omit the final '\n': the tail is a line. nagios adds `state` from the exit status.
-        m_dialect->finishRun(m_stdoutFramer.takeTail(), status == QProcess::CrashExit ? 128 + exitCode : exitCode);
+        m_dialect->finishRun(m_stdoutFramer.takeTail(), crashed ? 128 + exitCode : exitCode);
         handOver(*m_dialect, m_sink, *m_run);
         if (m_dialect->notifications() > 0)
             qCDebug(lcScheduler).noquote().nospace()
@@ -285,8 +272,6 @@ void Collector::onFinished(int exitCode, QProcess::ExitStatus status)
         m_sink.rejectLine(*m_run, RejectReason::Unterminated);
     }
     m_diagnostics.finishRun();
-    disconnect(process, nullptr, this, nullptr);
-    process->deleteLater();
     m_process = nullptr;
     m_timeoutTimer->stop();
 
@@ -303,7 +288,7 @@ void Collector::onFinished(int exitCode, QProcess::ExitStatus status)
         }
     }
     // A crash reports the signal number as the exit code.
-    finishRun(status == QProcess::CrashExit ? 128 + exitCode : exitCode);
+    finishRun(crashed ? 128 + exitCode : exitCode);
 }
 
 void Collector::finishRun(int exitStatus)
@@ -394,7 +379,7 @@ void Collector::readStdout()
     if (!m_process)
         return;
     QByteArray data = m_process->readAllStandardOutput();
-    admitOutput(QProcess::StandardOutput, m_stdoutBytes, data);
+    admitOutput(ChildProcess::Channel::StandardOutput, m_stdoutBytes, data);
     if (data.isEmpty())
         return;
     const std::string_view bytes(data.constData(), std::size_t(data.size()));
@@ -422,20 +407,20 @@ void Collector::readStderr()
     if (!m_process)
         return;
     QByteArray data = m_process->readAllStandardError();
-    admitOutput(QProcess::StandardError, m_stderrBytes, data);
+    admitOutput(ChildProcess::Channel::StandardError, m_stderrBytes, data);
     m_diagnostics.feed(DiagnosticTail::Stream::Stderr, std::string_view(data.constData(), std::size_t(data.size())));
 }
 
-void Collector::admitOutput(QProcess::ProcessChannel channel, qint64 &count, QByteArray &data)
+void Collector::admitOutput(ChildProcess::Channel channel, qint64 &count, QByteArray &data)
 {
     const qint64 room = std::max<qint64>(0, m_config.outputLimit - count);
     count += data.size();
     if (data.size() <= room)
         return;
     data.truncate(room);
-    const QString stream
-        = channel == QProcess::StandardOutput ? QStringLiteral("standard output") : QStringLiteral("standard error");
-    // Stop reading (QProcess would buffer everything) and end the run: its writer gets EPIPE or SIGPIPE.
+    const QString stream = channel == ChildProcess::Channel::StandardOutput ? QStringLiteral("standard output")
+                                                                            : QStringLiteral("standard error");
+    // Stop reading (the buffer would hold everything) and end the run: its writer gets EPIPE or SIGPIPE.
     m_process->closeReadChannel(channel);
     if (m_overflowed)
         return;

@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "childprocess.h"
 #include "common/config.h"
 #include "diagnostictail.h"
 #include "lineframer.h"
@@ -11,9 +12,9 @@
 #include <QDateTime>
 #include <QElapsedTimer>
 #include <QObject>
-#include <QProcess>
 #include <QStringList>
 
+#include <array>
 #include <chrono>
 #include <memory>
 #include <string_view>
@@ -56,9 +57,10 @@ struct CollectorStats
  * One configured collector: a precise single-shot timer re-armed to absolute aligned deadlines (computed
  * from the wall clock each time, so nothing drifts) and at most one running process.
  *
- * Each run is a new QProcess in its own process group (pgid = its pid), stdin /dev/null, signal
- * dispositions and mask reset to defaults, no inherited descriptors beyond 0-2. Its RunContext carries
- * the scheduled tick (not the start time) and is registered with the RunRegistry for its lifetime.
+ * Each run is a ChildProcess (spawned without copying the agent) in its own process group (pgid = its
+ * pid), stdin /dev/null, signal dispositions and mask reset to defaults, no inherited descriptors beyond
+ * 0-2. Its RunContext carries the scheduled tick (not the start time) and is registered with the
+ * RunRegistry for its lifetime, from right after the spawn.
  *
  * A run is over when its main process is over. Past the timeout the whole group gets SIGTERM, then
  * SIGKILL after env.killGrace. When the main process exits on its own, whatever it left behind in its
@@ -67,7 +69,9 @@ struct CollectorStats
  * ended with it by the RunRegistry's ProcessReaper.
  *
  * Launch (collectorlaunch.cpp): environment = the agent's + `env` + GARNET_*; with `user`/`group` (agent
- * running as root) the child drops to those ids before exec, names resolved in the agent before the fork.
+ * running as root) the child drops to those ids before exec, names resolved in the agent. The program's
+ * arguments and environment are built once and reused while the resolved program (and, with `user`/`group`,
+ * /etc/passwd and /etc/group) stay the same.
  * An agent running as root refuses a collector whose file or program is writable by group or others.
  * Such a refusal, like a program not found, is a failed run with its reason in the stderr tail.
  *
@@ -75,7 +79,7 @@ struct CollectorStats
  * that stream and terminates the run like a timeout (a failure, counted in outputOverflows).
  *
  * stdout mode: stdout is framed into lines for the LineSink. It is read as it arrives even while the
- * sink is congested: holding it back would only move the bytes into QProcess's unbounded buffer, the
+ * sink is congested: holding it back would only move the bytes into ChildProcess's buffer, the
  * sink counts what it cannot take, and a run is bounded by its timeout.
  * socket mode: stdout is treated like stderr, so a chatty collector never blocks on a full pipe.
  * stderr: the latest run's last 20 lines (each at most 512 bytes) are kept for status; at most 20 lines
@@ -129,13 +133,13 @@ private:
     // collectorlaunch.cpp: how a run's process is made
     static QString explainUnresolved(const QString &program, const QStringList &collectorDirs);
     /** nullptr and *error when the run must not start (unsafe file permissions, user/group unusable). */
-    QProcess *createProcess(const QString &program, QString *error);
+    ChildCommandPtr launchCommand(const QString &program, QString *error);
 
     void armTimer(qint64 nowMs);
     void onTick();
     void startRun(qint64 tickMs);
     void registerRun();
-    void onFinished(int exitCode, QProcess::ExitStatus status);
+    void onFinished(int exitCode, ChildProcess::ExitStatus status);
     void onStartFailed(const QString &message);
     void finishRun(int exitStatus);
     void onTimeout();
@@ -144,7 +148,7 @@ private:
     void readStdout();
     void readStderr();
     /** Counts bytes of one stream against the output limit; cuts data at the limit and ends the run there. */
-    void admitOutput(QProcess::ProcessChannel channel, qint64 &count, QByteArray &data);
+    void admitOutput(ChildProcess::Channel channel, qint64 &count, QByteArray &data);
     void deliverLines(std::string_view lines);
     void updateState();
 
@@ -158,8 +162,12 @@ private:
     bool m_enabled = true;
     bool m_started = false;
 
-    // The current run (m_process != nullptr while it runs).
-    QProcess *m_process = nullptr;
+    ChildProcess *m_child; ///< one for every run: its notifiers and connections are made once
+    ChildCommandPtr m_command; ///< argv and envp of the latest run, reused while still right
+    std::array<qint64, 8> m_identityFiles {}; ///< /etc/passwd and /etc/group as m_command saw them
+
+    // The current run (m_process == m_child while it runs, nullptr between runs).
+    ChildProcess *m_process = nullptr;
     RunContextPtr m_run;
     pid_t m_pid = 0; ///< also its process group id; 0 until started
     bool m_timedOut = false;

@@ -7,15 +7,13 @@
 #include <QFile>
 #include <QFileInfo>
 
+#include <array>
 #include <optional>
 
 #include <cerrno>
-#include <csignal>
-#include <cstring>
 #include <grp.h>
 #include <pwd.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <vector>
@@ -31,13 +29,9 @@ bool isExecutableFile(const QString &path)
     return ::stat(native.constData(), &info) == 0 && S_ISREG(info.st_mode) && ::access(native.constData(), X_OK) == 0;
 }
 
-/** Who the child becomes: resolved in the agent, applied in the child with async-signal-safe calls only. */
-struct ChildIdentity
+/** Who the child becomes (resolved in the agent, applied by the child) and what its environment says. */
+struct CollectorIdentity : ChildIdentity
 {
-    bool change = false;
-    uid_t uid = 0;
-    gid_t gid = 0;
-    std::vector<gid_t> groups; ///< supplementary groups
     QString home, userName; ///< for HOME, USER, LOGNAME; empty when the user has no passwd entry
 };
 
@@ -49,7 +43,7 @@ std::optional<uid_t> parseId(const QString &text)
 }
 
 /** The ids a collector runs with; an error message when they cannot be used. */
-QString resolveIdentity(const CollectorConfig &config, ChildIdentity &identity)
+QString resolveIdentity(const CollectorConfig &config, CollectorIdentity &identity)
 {
     identity = {};
     if (config.user.isEmpty() && config.group.isEmpty())
@@ -120,51 +114,22 @@ QString checkNotWritableByOthers(const QString &path, const QString &what)
             QString::number(info.st_mode & 07777, 8).rightJustified(4, QLatin1Char('0')));
 }
 
-/** Async-signal-safe: a message to the child's stderr (the collector's stderr pipe) and exit. */
-[[noreturn]] void childFail(const char *message)
+/** What a user or group name resolves to depends on these: a change of either makes the command anew. */
+std::array<qint64, 8> identityFilesStamp()
 {
-    const int error = errno;
-    [[maybe_unused]] auto written = ::write(STDERR_FILENO, message, std::strlen(message));
-    const char *reason = ::strerrordesc_np(error);
-    if (reason) {
-        written = ::write(STDERR_FILENO, ": ", 2);
-        written = ::write(STDERR_FILENO, reason, std::strlen(reason));
+    std::array<qint64, 8> stamp {};
+    std::size_t at = 0;
+    for (const char *path : { "/etc/passwd", "/etc/group" }) {
+        struct stat info = {};
+        if (::stat(path, &info) == 0) {
+            stamp[at] = qint64(info.st_ino);
+            stamp[at + 1] = qint64(info.st_size);
+            stamp[at + 2] = qint64(info.st_mtim.tv_sec);
+            stamp[at + 3] = qint64(info.st_mtim.tv_nsec);
+        }
+        at += 4;
     }
-    written = ::write(STDERR_FILENO, "\n", 1);
-    ::_exit(126);
-}
-
-/** Raw system calls: glibc's wrappers would try to change every thread of the (forked) process. */
-void applyIdentity(const ChildIdentity &identity)
-{
-    if (!identity.change)
-        return;
-    if (::syscall(SYS_setgroups, identity.groups.size(), identity.groups.data()) != 0)
-        childFail("garnet-agent: cannot set the collector's supplementary groups");
-    if (::syscall(SYS_setresgid, identity.gid, identity.gid, identity.gid) != 0)
-        childFail("garnet-agent: cannot set the collector's group id");
-    if (::syscall(SYS_setresuid, identity.uid, identity.uid, identity.uid) != 0)
-        childFail("garnet-agent: cannot set the collector's user id");
-}
-
-/**
- * Runs in the child between fork and exec: async-signal-safe calls only. The agent ignores SIGPIPE and
- * blocks signals it handles elsewhere; both would be inherited over exec.
- */
-void prepareChild()
-{
-    ::setpgid(0, 0);
-    struct sigaction defaults = {};
-    defaults.sa_handler = SIG_DFL;
-    sigemptyset(&defaults.sa_mask);
-    for (int signal = 1; signal < NSIG; ++signal)
-        if (signal != SIGKILL && signal != SIGSTOP)
-            ::sigaction(signal, &defaults, nullptr); // EINVAL for libc-reserved signals: harmless
-    sigset_t none;
-    sigemptyset(&none);
-    ::sigprocmask(SIG_SETMASK, &none, nullptr);
-    // Descriptors the agent opened without O_CLOEXEC (sockets, files) stay out of the collector.
-    ::close_range(3, ~0U, CLOSE_RANGE_CLOEXEC);
+    return stamp;
 }
 
 } // namespace
@@ -218,7 +183,7 @@ QString Collector::explainUnresolved(const QString &program, const QStringList &
         .arg(program, searched.join(QLatin1Char(':')));
 }
 
-QProcess *Collector::createProcess(const QString &program, QString *error)
+ChildCommandPtr Collector::launchCommand(const QString &program, QString *error)
 {
     if (::geteuid() == 0) {
         for (const auto &[path, what] : { std::pair { m_config.file, QStringLiteral("collector file") },
@@ -229,7 +194,14 @@ QProcess *Collector::createProcess(const QString &program, QString *error)
             }
         }
     }
-    ChildIdentity identity;
+    // Made once and reused: the arguments, the environment (the agent's own does not change) and the ids
+    // depend only on the config, the resolved program and, for names, the user and group databases.
+    const bool switchesIds = !m_config.user.isEmpty() || !m_config.group.isEmpty();
+    const auto identityFiles = switchesIds ? identityFilesStamp() : std::array<qint64, 8> {};
+    if (m_command && m_command->program() == program && identityFiles == m_identityFiles)
+        return m_command;
+    m_command.reset();
+    CollectorIdentity identity;
     if (const QString problem = resolveIdentity(m_config, identity); !problem.isEmpty()) {
         *error = problem;
         return nullptr;
@@ -237,31 +209,25 @@ QProcess *Collector::createProcess(const QString &program, QString *error)
     QStringList arguments = m_config.command.mid(1);
     if (m_config.mode == CollectorMode::Socket)
         arguments << m_env.socketPath; // always the last argument
-    QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
     // systemd's notification and watchdog channel is the agent's alone: a collector must not answer it.
-    for (const char *name : {"NOTIFY_SOCKET", "WATCHDOG_USEC", "WATCHDOG_PID"})
-        environment.remove(QLatin1String(name));
+    QList<QByteArray> environment
+        = ChildCommand::inheritedEnvironment({ "NOTIFY_SOCKET", "WATCHDOG_USEC", "WATCHDOG_PID" });
     if (identity.change && !identity.userName.isEmpty()) {
-        environment.insert(QStringLiteral("HOME"), identity.home);
-        environment.insert(QStringLiteral("USER"), identity.userName);
-        environment.insert(QStringLiteral("LOGNAME"), identity.userName);
+        const QByteArray home = QFile::encodeName(identity.home);
+        const QByteArray user = identity.userName.toLocal8Bit();
+        ChildCommand::setVariable(environment, "HOME", home);
+        ChildCommand::setVariable(environment, "USER", user);
+        ChildCommand::setVariable(environment, "LOGNAME", user);
     }
     for (auto it = m_config.environment.cbegin(); it != m_config.environment.cend(); ++it)
-        environment.insert(it.key(), it.value());
-    environment.insert(QStringLiteral("GARNET_SOCKET"), m_env.socketPath);
-    environment.insert(QStringLiteral("GARNET_COLLECTOR"), m_config.name);
-    environment.insert(QStringLiteral("GARNET_INTERVAL"), intervalText(m_config.interval));
-
-    auto *process = new QProcess(this);
-    process->setProgram(program);
-    process->setArguments(arguments);
-    process->setProcessEnvironment(environment);
-    process->setStandardInputFile(QProcess::nullDevice()); // a group without the terminal must not read it
-    process->setChildProcessModifier([identity = std::move(identity)] {
-        prepareChild();
-        applyIdentity(identity);
-    });
-    return process;
+        ChildCommand::setVariable(environment, it.key().toLocal8Bit(), it.value().toLocal8Bit());
+    ChildCommand::setVariable(environment, "GARNET_SOCKET", QFile::encodeName(m_env.socketPath));
+    ChildCommand::setVariable(environment, "GARNET_COLLECTOR", m_config.name.toLocal8Bit());
+    ChildCommand::setVariable(environment, "GARNET_INTERVAL", intervalText(m_config.interval).toLatin1());
+    m_command = std::make_shared<const ChildCommand>(
+        program, arguments, environment, std::move(identity)); // the ids; names went into the environment
+    m_identityFiles = identityFiles;
+    return m_command;
 }
 
 } // namespace Garnet
