@@ -1,9 +1,12 @@
 // SPDX-FileCopyrightText: 2026 The Garnet authors
 // SPDX-License-Identifier: MIT
 #include "valuestore.h"
+#include "valuestoremodel.h"
 
+#include <QRandomGenerator>
 #include <QTest>
 
+#include <algorithm>
 #include <atomic>
 #include <cstdlib>
 #include <new>
@@ -27,6 +30,7 @@ void operator delete(void *p, std::size_t) noexcept
 }
 
 using namespace Garnet;
+using namespace Garnet::Testing;
 
 namespace {
 QList<MetricPoint> points(std::initializer_list<std::pair<qint64, double>> list)
@@ -44,6 +48,7 @@ QList<MetricPoint> range(qint64 from, qint64 to) // timestamps from..to, value =
         out.append({ t, double(t) / 2 });
     return out;
 }
+
 } // namespace
 
 class tst_ValueStore : public QObject
@@ -216,6 +221,214 @@ private Q_SLOTS:
         QCOMPARE(store.takePending(), (MetricSampleList { { u"drop"_qs, u"x"_qs, 2, 2.0 } }));
     }
 
+    // A script of samples "collector/name" (t increases by one per sample), "|" compares takePending() with the
+    // model's, "-c" forgets collector c. The store must match the model whatever the order and the hash.
+    void sequences_data()
+    {
+        QTest::addColumn<QString>("hash");
+        QTest::addColumn<int>("ring");
+        QTest::addColumn<int>("perCollector");
+        QTest::addColumn<QString>("script");
+        const std::pair<const char *, const char *> scripts[] = {
+            { "stable order", "a/x a/y a/z | a/x a/y a/z | a/x a/y a/z" },
+            { "reversed", "a/x a/y a/z a/w | a/w a/z a/y a/x | a/x a/y a/z a/w" },
+            { "rotated", "a/x a/y a/z | a/y a/z a/x a/y a/z a/x | a/z a/x a/y" },
+            { "new name in the middle", "a/x a/y a/z | a/x a/n a/y a/z | a/x a/n a/y a/z" },
+            { "name left out", "a/x a/y a/z | a/x a/z a/x a/z | a/x a/y a/z" },
+            { "same name twice in a row", "a/x a/x a/y a/y | a/x a/x a/y a/y" },
+            { "two collectors interleaved", "a/x b/x a/y b/y a/x b/x | a/y a/x b/y b/x" },
+            { "same names in two collectors", "a/m a/n b/n b/m | b/m a/m b/n a/n" },
+            { "ignored names between known ones", "a/1 a/2 a/3 a/4 a/5 a/6 | a/1 a/6 a/2 a/5 a/3 a/4 a/1" },
+            { "collector forgotten and back", "a/x a/y b/x -a a/y a/x | b/x a/x -b -a a/x a/y |" },
+            { "forgotten while its cursor was the guess", "a/x a/y a/x -a a/y a/x a/y |" },
+            { "ring wraps", "a/x a/y a/x a/y a/x a/y a/x a/y a/x a/y | a/y a/x a/y a/x a/y" },
+            { "names one byte apart",
+                "a/abcdefgh.1 a/abcdefgh.2 a/abcdefgi.1 a/bbcdefgh.1 | a/abcdefgh.2 a/abcdefgh.1" },
+            { "prefixes", "a/a a/ab a/abc a/abcd a/abcdefgh a/abcdefghi | a/abcdefghi a/a a/abcd a/ab" },
+        };
+        for (const char *hash : { "default", "constant", "length", "few buckets" })
+            for (const auto &[name, script] : scripts)
+                QTest::addRow("%s, %s hash", name, hash)
+                    << QString::fromLatin1(hash) << 3 << 4 << QString::fromLatin1(script);
+    }
+    void sequences()
+    {
+        QFETCH(QString, hash);
+        QFETCH(int, ring);
+        QFETCH(int, perCollector);
+        QFETCH(QString, script);
+        const ValueStoreLimits limits { std::size_t(ring), std::size_t(perCollector), 100 };
+        ValueStore store(limits, hashByName(hash));
+        ModelStore model(limits);
+        qint64 t = 0;
+        for (const QString &step : script.split(u' ', Qt::SkipEmptyParts)) {
+            if (step == u"|") {
+                QCOMPARE(store.takePending(), model.takePending());
+            } else if (step.startsWith(u'-')) {
+                const std::string drop = step.mid(1).toStdString();
+                store.retainCollectors([&drop](std::string_view c) { return c != drop; });
+                model.drop(drop);
+            } else {
+                ++t;
+                const std::string collector = step.section(u'/', 0, 0).toStdString();
+                const std::string name = step.section(u'/', 1).toStdString();
+                store.record(collector, name, t, double(t) / 4);
+                model.record(collector, name, t, double(t) / 4);
+            }
+        }
+        QCOMPARE(describe(store.series()), model.series());
+        QCOMPARE(store.takePending(), model.takePending());
+        QCOMPARE(store.metricCount(), model.metricCount());
+        QCOMPARE(store.collectorCount(), model.collectorCount());
+        QCOMPARE(store.ignoredSamples(), model.ignored);
+    }
+
+    // Long random runs: collectors print their names in rounds, mostly in the same order, sometimes reordered,
+    // with names added and left out, rounds of different collectors interleaved, collectors forgotten.
+    void randomRounds_data()
+    {
+        QTest::addColumn<QString>("hash");
+        QTest::addColumn<int>("ring");
+        QTest::addColumn<int>("perCollector");
+        QTest::addColumn<int>("total");
+        QTest::addColumn<int>("names");
+        QTest::addColumn<quint32>("seed");
+        for (const char *hash : { "default", "constant", "length", "few buckets" }) {
+            QTest::addRow("%s hash, under the limits", hash)
+                << QString::fromLatin1(hash) << 5 << 100 << 1000 << 40 << 1u;
+            QTest::addRow("%s hash, per-collector limit", hash)
+                << QString::fromLatin1(hash) << 3 << 25 << 1000 << 40 << 2u;
+            QTest::addRow("%s hash, total limit", hash) << QString::fromLatin1(hash) << 1 << 100 << 50 << 40 << 3u;
+            QTest::addRow("%s hash, ring of 120", hash) << QString::fromLatin1(hash) << 120 << 100 << 1000 << 20 << 4u;
+        }
+        QTest::newRow("default hash, many names") << u"default"_qs << 2 << 5000 << 10000 << 3000 << 5u;
+    }
+    void randomRounds()
+    {
+        QFETCH(QString, hash);
+        QFETCH(int, ring);
+        QFETCH(int, perCollector);
+        QFETCH(int, total);
+        QFETCH(int, names);
+        QFETCH(quint32, seed);
+        const ValueStoreLimits limits { std::size_t(ring), std::size_t(perCollector), std::size_t(total) };
+        ValueStore store(limits, hashByName(hash));
+        ModelStore model(limits);
+        QRandomGenerator random(seed);
+        const std::vector<std::string> pool = trickyNames(names);
+        const std::string collectors[] = { "alpha", "beta", "unattributed" };
+        std::map<std::string, std::vector<std::string>> orders;
+        for (const std::string &c : collectors) {
+            orders[c] = pool;
+            std::shuffle(orders[c].begin(), orders[c].end(), random);
+            orders[c].resize(pool.size() * 3 / 4);
+        }
+        qint64 t = 0;
+        for (int round = 0; round < 60; ++round) {
+            const std::string &collector = collectors[random.bounded(3)];
+            std::vector<std::string> &order = orders[collector];
+            switch (random.bounded(10)) {
+            case 0:
+                std::reverse(order.begin(), order.end());
+                break;
+            case 1:
+                std::rotate(order.begin(), order.begin() + random.bounded(int(order.size())), order.end());
+                break;
+            case 2:
+                std::swap(order[random.bounded(int(order.size()))], order[random.bounded(int(order.size()))]);
+                break;
+            case 3:
+                order.insert(order.begin() + random.bounded(int(order.size())), pool[random.bounded(names)]);
+                break;
+            case 4:
+                order.erase(order.begin() + random.bounded(int(order.size())));
+                break;
+            default:
+                break; // the same order as last time (the usual case)
+            }
+            const std::string &other = collectors[random.bounded(3)];
+            const std::size_t interleaveAt = random.bounded(2) ? random.bounded(int(order.size())) : order.size();
+            for (std::size_t i = 0; i < order.size(); ++i) {
+                if (i == interleaveAt) // another collector's lines arrive in the middle of this one's
+                    for (std::size_t j = 0; j < orders[other].size() / 2; ++j, ++t) {
+                        store.record(other, orders[other][j], t, double(t));
+                        model.record(other, orders[other][j], t, double(t));
+                    }
+                ++t;
+                store.record(collector, order[i], t, double(t) / 2);
+                model.record(collector, order[i], t, double(t) / 2);
+            }
+            if (random.bounded(4) == 0)
+                QCOMPARE(store.takePending(), model.takePending());
+            if (random.bounded(15) == 0) {
+                const std::string &drop = collectors[random.bounded(3)];
+                store.retainCollectors([&drop](std::string_view c) { return c != drop; });
+                model.drop(drop);
+            }
+        }
+        QCOMPARE(describe(store.series()), model.series());
+        QCOMPARE(store.takePending(), model.takePending());
+        QCOMPARE(store.metricCount(), model.metricCount());
+        QCOMPARE(store.collectorCount(), model.collectorCount());
+        QCOMPARE(store.ignoredSamples(), model.ignored);
+    }
+
+    void fullStoreAtDefaultLimits_data()
+    {
+        QTest::addColumn<QString>("hash");
+        QTest::newRow("default hash") << u"default"_qs;
+        QTest::newRow("few buckets") << u"few buckets"_qs;
+    }
+    void fullStoreAtDefaultLimits() // the table grows to 5000 names per collector, 10000 in all
+    {
+        QFETCH(QString, hash);
+        ValueStore store({}, hashByName(hash));
+        for (const char *collector : { "a", "b", "c" })
+            for (int i = 0; i < 6000; ++i)
+                store.record(collector, "metric." + std::to_string(i), i, i);
+        QCOMPARE(store.metricCount(), std::size_t(10000));
+        QCOMPARE(store.ignoredSamples(), qint64(1000 + 1000 + 6000));
+        for (const char16_t *collector : { u"a", u"b" }) {
+            const MetricSeriesList series = store.series(collector);
+            QCOMPARE(series.size(), 5000);
+            for (const MetricSeries &s : series) { // the first 5000 names are the ones kept, each with its value
+                const int i = s.name.mid(7).toInt();
+                QVERIFY2(i < 5000, qPrintable(s.name));
+                QCOMPARE(s.points, points({ { i, i } }));
+            }
+        }
+        QVERIFY(store.series(u"c").isEmpty());
+        // Known names are found again after the table grew, whatever order they come in.
+        for (int i = 4998; i >= 0; i -= 7)
+            store.record("b", "metric." + std::to_string(i), 10000 + i, -i);
+        QCOMPARE(store.metricCount(), std::size_t(10000));
+        QCOMPARE(store.ignoredSamples(), qint64(8000));
+        QCOMPARE(store.series(u"b").constFirst().points, points({ { 0, 0 }, { 10000, -0.0 } }));
+    }
+
+    void hashName()
+    {
+        // Only the name's bytes count: the same bytes at another address, with other bytes around, hash alike.
+        const std::string buffer = "0123456789abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJ";
+        std::string copy;
+        for (std::size_t length = 0; length <= 40; ++length) {
+            copy.assign(buffer, 7, length);
+            QCOMPARE(ValueStore::hashName(std::string_view(buffer).substr(7, length)), ValueStore::hashName(copy));
+        }
+        // The benchmark's 4,000 names and their one-character neighbours spread over the table's buckets.
+        std::vector<int> buckets(8192);
+        std::vector<std::uint64_t> hashes;
+        for (int w = 0; w < 8; ++w)
+            for (int m = 0; m < 1000; ++m) {
+                const std::uint64_t h = ValueStore::hashName("bench.w" + std::to_string(w) + ".m" + std::to_string(m));
+                ++buckets[h & 8191];
+                hashes.push_back(h);
+            }
+        std::sort(hashes.begin(), hashes.end());
+        QVERIFY(std::adjacent_find(hashes.begin(), hashes.end()) == hashes.end());
+        QVERIFY(*std::max_element(buckets.begin(), buckets.end()) <= 8);
+    }
+
     void knownMetricDoesNotAllocate()
     {
         ValueStore store({ 4, 100, 100 });
@@ -231,7 +444,13 @@ private Q_SLOTS:
                 store.record("c1", name, round, round);
             store.record("c2", "a", round, round); // switching collectors is a lookup, not an allocation
         }
+        for (int round = 0; round < 4; ++round) // another order: the guesses miss, the table finds them
+            for (auto name = std::rbegin(names); name != std::rend(names); ++name)
+                store.record("c1", *name, 1000 + round, round);
         QCOMPARE(g_allocations.load() - before, 0L);
+        for (int round = 0; round < 996; ++round) // back to the first order, for the points below
+            for (const std::string &name : names)
+                store.record("c1", name, 4 + round, 4 + round);
         QCOMPARE(store.series(u"c1").constFirst().points,
             points({ { 996, 996 }, { 997, 997 }, { 998, 998 }, { 999, 999 } }));
     }
