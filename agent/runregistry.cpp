@@ -27,8 +27,10 @@ void RunRegistry::runStarted(pid_t pid, RunContextPtr run)
 void RunRegistry::runFinished(pid_t pid, std::chrono::milliseconds killGrace)
 {
     const auto it = m_runs.find(pid);
-    if (it != m_runs.end())
+    if (it != m_runs.end()) {
         it->second.finishedAt = Clock::now();
+        m_finished.emplace_back(pid, it->second.finishedAt);
+    }
     prune();
     m_reaper.runFinished(pid, killGrace);
 }
@@ -79,10 +81,14 @@ pid_t RunRegistry::groupOf(pid_t pid)
 void RunRegistry::prune()
 {
     const auto now = Clock::now();
-    std::erase_if(m_runs, [&](const auto &item) {
-        const Entry &entry = item.second;
-        return entry.finishedAt != Clock::time_point {} && now - entry.finishedAt >= m_grace;
-    });
+    while (!m_finished.empty() && now - m_finished.front().second >= m_grace) {
+        const auto [pid, finishedAt] = m_finished.front();
+        m_finished.pop_front();
+        // Not when the pid ran again since (a newer start, or a later finish queued behind).
+        const auto it = m_runs.find(pid);
+        if (it != m_runs.end() && it->second.finishedAt == finishedAt)
+            m_runs.erase(it);
+    }
 }
 
 } // namespace Garnet

@@ -8,6 +8,7 @@
 #include <sys/types.h>
 
 #include <chrono>
+#include <deque>
 #include <unordered_map>
 
 namespace Garnet {
@@ -18,7 +19,8 @@ namespace Garnet {
  * whose chain leads nowhere (an orphaned grandchild, reparented to init) is still attributed through
  * its process group: every run leads its own group, whose id is the run's pid.
  * Finished runs stay resolvable for a short grace period: a collector often exits before the agent
- * has accepted its connection. Expired entries are pruned lazily, on the next start or finish.
+ * has accepted its connection. Expired entries are pruned lazily, on the next start or finish, from a
+ * queue in finishing order: only the expired ones are looked at, however many runs the grace period holds.
  *
  * It also tells its ProcessReaper about runs starting and ending, so that what a run leaves outside its
  * process group ends with it.
@@ -49,6 +51,7 @@ private:
     RunContextPtr lookup(pid_t pid, std::chrono::steady_clock::time_point now) const;
     void prune();
     std::unordered_map<pid_t, Entry> m_runs;
+    std::deque<std::pair<pid_t, std::chrono::steady_clock::time_point>> m_finished; ///< oldest first
     std::chrono::milliseconds m_grace { 5000 };
     ProcessReaper m_reaper;
 };
