@@ -162,7 +162,7 @@ bool Collector::runNow()
 void Collector::armTimer(qint64 nowMs)
 {
     m_nextTickMs = nextAlignedTick(nowMs, m_config.interval.count());
-    m_stats.nextRun = QDateTime::fromMSecsSinceEpoch(m_nextTickMs);
+    m_stats.nextRun = QDateTime::fromMSecsSinceEpoch(m_nextTickMs, Qt::UTC);
     m_tickTimer->start(std::chrono::milliseconds(std::min<qint64>(m_nextTickMs - nowMs, MaxTimerDelayMs)));
 }
 
@@ -174,7 +174,7 @@ void Collector::onTick()
         // Early: a long wait cut into pieces, the wall clock stepped back, or it drifted from the monotonic
         // clock the timer runs on. Wait for the tick (or an earlier one if the clock went back a lot).
         m_nextTickMs = std::min<qint64>(m_nextTickMs, nextAlignedTick(now, interval));
-        m_stats.nextRun = QDateTime::fromMSecsSinceEpoch(m_nextTickMs);
+        m_stats.nextRun = QDateTime::fromMSecsSinceEpoch(m_nextTickMs, Qt::UTC);
         m_tickTimer->start(std::chrono::milliseconds(std::min<qint64>(m_nextTickMs - now, MaxTimerDelayMs)));
         return;
     }
@@ -208,7 +208,7 @@ void Collector::startRun(qint64 tickMs)
     m_stdoutFramer.takeTail(); // reset
     if (m_dialect)
         m_dialect->startRun();
-    m_stats.lastRun = QDateTime::currentDateTime();
+    m_stats.lastRun = QDateTime::currentDateTimeUtc();
     m_runClock.start();
 
     const QString program = resolveProgram(m_config.command.value(0), m_env.collectorDirs);

@@ -48,6 +48,7 @@ struct CollectorStats
     qint64 skipped = 0; ///< ticks (and runNow calls) skipped because the previous run was still going
     qint64 outputOverflows = 0; ///< runs ended for writing more than output_limit (counted as failures too)
     int lastExitStatus = -1; ///< exit code; 128+signal for a crash; -1 never ran / failed to start
+    // UTC: a local QDateTime costs a tzset() (a stat of /etc/localtime) on every conversion, twice a run.
     QDateTime lastRun; ///< start of the last run (wall clock)
     qint64 lastDurationMs = -1;
     QDateTime nextRun; ///< invalid when disabled or stopped
