@@ -259,7 +259,7 @@ void ProcessReaper::scanNow()
         if (!process || process->startTime != tracked.startTime)
             return true; // gone (reaped by its parent)
         if (process->state == 'Z') {
-            // Ours to reap only when it is our child and not a run's main process (QProcess reaps those).
+            // Ours to reap only when it is our child and not a run's main process (its ChildProcess reaps those).
             if (g_subreaper && process->parent == self && !isLiveRun(tracked.pid) && !endedRecently(tracked.pid)
                 && !isForeign(tracked.pid))
                 return ::waitpid(tracked.pid, nullptr, WNOHANG) == tracked.pid;

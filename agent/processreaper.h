@@ -23,7 +23,7 @@ struct ProcessInfo;
  *
  * A run leads its own process group, and the Collector signals that group. A process can leave the
  * group (setpgid, setsid) and, once its parent exits, be re-parented: with becomeSubreaper() to the
- * agent, which then has to reap it (QProcess only reaps the children it started). Such a process is a
+ * agent, which then has to reap it (a run's ChildProcess reaps only its own child). Such a process is a
  * "stray": a child of the agent that is not a run's main process and was not a child before
  * becomeSubreaper(). Strays are attributed to a run, in this order: their process group or session is a
  * run's (the run's pid); their initial environment's GARNET_COLLECTOR names a collector with a run; else
@@ -35,7 +35,8 @@ struct ProcessInfo;
  * has passed, as the group does: at once for terminateRun(); for runFinished() (a run that ended by
  * itself, the common case) within half a second, by one /proc scan for all runs ending meanwhile. Signals are sent only
  * after checking that the pid still names the same process (its start time), and reaping uses waitpid() on the stray's
- * own pid, never waitpid(-1): QProcess reaps its children through pidfds and must keep them.
+ * own pid, never waitpid(-1): a run's main process is its ChildProcess's to reap (waitid(P_PIDFD)), with its
+ * exit status.
  *
  * A periodic /proc scan runs only while something is tracked (every 250 ms while a kill is pending,
  * else every second).
