@@ -249,17 +249,22 @@ void tst_childprocess::childStartsClean()
     QVERIFY2(started, qPrintable(process.errorString()));
     QVERIFY(sigismember(&during, SIGTERM) && !sigismember(&during, SIGQUIT)); // the caller's mask is restored
 
-    // start() returns after the child's execve: what /proc shows now is what the program got.
+    // start() returns once execve() has replaced the child's memory; the kernel closes the close-on-exec
+    // descriptors just after that, hence the QTRY for them.
     const pid_t pid = process.processId();
     const auto status = procStatus(pid);
     QCOMPARE(status.value("SigBlk"), QByteArray("0000000000000000"));
     QCOMPARE(status.value("SigIgn"), QByteArray("0000000000000000"));
     QCOMPARE(status.value("SigCgt"), QByteArray("0000000000000000"));
     QCOMPARE(::getpgid(pid), pid); // leads its own process group
-    QDir fds(QStringLiteral("/proc/%1/fd").arg(pid));
-    QStringList open = fds.entryList(QDir::AllEntries | QDir::NoDotAndDotDot | QDir::System);
-    std::sort(open.begin(), open.end());
-    QCOMPARE(open, (QStringList { QStringLiteral("0"), QStringLiteral("1"), QStringLiteral("2") }));
+    const QDir fds(QStringLiteral("/proc/%1/fd").arg(pid));
+    const auto openDescriptors = [&fds] {
+        QStringList open = QDir(fds.path()).entryList(QDir::AllEntries | QDir::NoDotAndDotDot | QDir::System);
+        std::sort(open.begin(), open.end());
+        return open;
+    };
+    QTRY_COMPARE_WITH_TIMEOUT(
+        openDescriptors(), (QStringList { QStringLiteral("0"), QStringLiteral("1"), QStringLiteral("2") }), Patience);
     QCOMPARE(QFile::symLinkTarget(fds.filePath(QStringLiteral("0"))), QStringLiteral("/dev/null"));
     QVERIFY(QFile::symLinkTarget(fds.filePath(QStringLiteral("1"))).contains(QLatin1String("pipe:")));
     QVERIFY(QFile::symLinkTarget(fds.filePath(QStringLiteral("2"))).contains(QLatin1String("pipe:")));
