@@ -122,10 +122,11 @@ void ProcessReaper::endRun(pid_t run, std::chrono::milliseconds grace, bool fini
     m_grace = grace;
     if (finished) {
         std::erase_if(m_runs, [run](const Run &r) { return r.pid == run; });
+        // Oldest first: only the expired front is looked at (at 1,000 runs/s the list holds its maximum).
         const auto now = Clock::now();
-        std::erase_if(m_endedRuns, [&](const auto &ended) { return now - ended.second >= EndedRunMemory; });
-        if (m_endedRuns.size() >= MaxEndedRuns)
-            m_endedRuns.erase(m_endedRuns.begin());
+        while (!m_endedRuns.empty()
+            && (now - m_endedRuns.front().second >= EndedRunMemory || m_endedRuns.size() >= MaxEndedRuns))
+            m_endedRuns.pop_front();
         m_endedRuns.emplace_back(run, now);
         for (Tracked &tracked : m_tracked)
             std::erase(tracked.candidates, run);

@@ -9,6 +9,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <deque>
 #include <vector>
 
 class QTimer;
@@ -100,7 +101,7 @@ private:
     void scheduleScan();
 
     std::vector<Run> m_runs; ///< live runs
-    std::vector<std::pair<pid_t, std::chrono::steady_clock::time_point>> m_endedRuns; ///< recent, bounded
+    std::deque<std::pair<pid_t, std::chrono::steady_clock::time_point>> m_endedRuns; ///< recent, oldest first
     std::vector<Tracked> m_tracked;
     std::vector<pid_t> m_pendingEnds; ///< runs over by themselves, not yet looked after (one scan for all)
     std::chrono::milliseconds m_grace { 2000 }; ///< for strays of runs that ended without telling their grace
