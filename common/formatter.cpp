@@ -4,32 +4,17 @@
 
 #include "bytescan.h"
 
+#include <algorithm>
 #include <array>
+#include <bit>
 #include <charconv>
 #include <cmath>
+#include <compare>
 #include <cstring>
 
 namespace Garnet {
 
 namespace {
-
-/** Trivial (unlike string_view) so the array below costs nothing to create for every line. */
-struct Tag
-{
-    const char *name;
-    const char *value;
-    std::uint32_t nameSize;
-    std::uint32_t valueSize : 31;
-    std::uint32_t contiguous : 1; ///< "name=value" is one piece of memory (a collector's own tag): one copy
-    std::string_view nameView() const { return { name, nameSize }; }
-    /** Graphite's order: by name, bytewise. The first byte decides most comparisons without a call. */
-    bool nameLess(const Tag &other) const
-    {
-        if (name[0] != other.name[0])
-            return static_cast<unsigned char>(name[0]) < static_cast<unsigned char>(other.name[0]);
-        return nameView() < other.nameView();
-    }
-};
 
 /**
  * memcpy for the short pieces of a metric line: inline, with at most two overlapping loads and stores instead
@@ -80,13 +65,42 @@ public:
         copyShort(m_position, text, size);
         m_position += size;
     }
-    void putInteger(std::int64_t number) { m_position = std::to_chars(m_position, m_position + 20, number).ptr; }
+    void putInteger(std::int64_t number);
     void putValue(double value);
 
 private:
     bool putFixedIfShortest(double value);
     char *m_position;
 };
+
+/**
+ * Eight decimal digits of n < 10^8, most significant first, as one word: split into halves, quarters, then
+ * digits in the lanes of one register (multiply-shift divisions by 100 and 10, exact in these ranges).
+ */
+inline std::uint64_t eightDigits(std::uint32_t n)
+{
+    std::uint64_t lanes = (n / 10000) | (std::uint64_t(n % 10000) << 32); // 32-bit lanes: < 10^4
+    const std::uint64_t hundreds = ((lanes * 10486) >> 20) & 0x0000007F0000007Fu; // lane / 100
+    lanes = ((lanes - hundreds * 100) << 16) | hundreds; // 16-bit lanes: < 100
+    const std::uint64_t tens = ((lanes * 103) >> 10) & 0x000F000F000F000Fu; // lane / 10
+    lanes = ((lanes - tens * 10) << 8) | tens; // bytes: one digit each, the first in the lowest
+    return lanes | 0x3030303030303030u;
+}
+
+/** What std::to_chars writes; ten-digit numbers (Unix seconds from 2001 to 2286) without its digit loop. */
+void Writer::putInteger(std::int64_t number)
+{
+    if (ByteScan::Enabled && number >= 1000000000 && number < 10000000000) {
+        const auto high = std::uint32_t(number / 100000000); // 10..99
+        const std::uint64_t low = eightDigits(std::uint32_t(number % 100000000));
+        m_position[0] = char('0' + high / 10);
+        m_position[1] = char('0' + high % 10);
+        std::memcpy(m_position + 2, &low, 8);
+        m_position += 10;
+        return;
+    }
+    m_position = std::to_chars(m_position, m_position + 20, number).ptr;
+}
 
 constexpr std::array<double, 10> PowersOfTen = { 1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9 };
 constexpr double ExactIntegerLimit = 9007199254740992.0; // 2^53
@@ -151,75 +165,149 @@ bool Writer::putFixedIfShortest(double value)
     return false;
 }
 
-class TagList
+/** One of the agent's tags. Trivial (unlike string_view): an array of them costs nothing to create. */
+struct AgentTag
 {
-public:
-    void add(std::string_view name, std::string_view value, bool contiguous = false)
-    {
-        if (!value.empty() && m_size < m_tags.size()) // "host=" would make carbon reject the line
-            m_tags[m_size++] = Tag { name.data(), value.data(), std::uint32_t(name.size()), std::uint32_t(value.size()),
-                contiguous };
-    }
-
-    /**
-     * Add the raw "a=b;c=d" part of a metric in one pass; malformed segments (not produced by the parser) are
-     * skipped.
-     */
-    void addRaw(std::string_view raw)
-    {
-        const char *p = raw.data();
-        const char *const end = p + raw.size();
-        while (p < end) {
-            const char *const semicolon = ByteScan::findByte(p, end, ';', raw.data());
-            const char *const equals = ByteScan::findByte(p, semicolon, '=', raw.data());
-            if (equals != semicolon && equals != p)
-                add({ p, std::size_t(equals - p) }, { equals + 1, std::size_t(semicolon - equals - 1) }, true);
-            p = semicolon + 1; // past the ';' (or the end)
-        }
-    }
-
-    /**
-     * Sort by name as Graphite does; of several tags with one name the last added wins, so a collector's own
-     * tags (added after the agent's defaults) override them. Insertion sort: stable, allocation-free, and the
-     * lists are short.
-     */
-    void sortAndDeduplicate()
-    {
-        for (std::size_t i = 1; i < m_size; ++i) {
-            const Tag tag = m_tags[i];
-            std::size_t j = i;
-            for (; j > 0 && tag.nameLess(m_tags[j - 1]); --j)
-                m_tags[j] = m_tags[j - 1];
-            m_tags[j] = tag;
-        }
-        std::size_t kept = 0;
-        for (std::size_t i = 0; i < m_size; ++i) {
-            if (i + 1 < m_size && m_tags[i + 1].nameView() == m_tags[i].nameView())
-                continue; // a later one with the same name follows
-            m_tags[kept++] = m_tags[i];
-        }
-        m_size = kept;
-    }
-
-    void writeTo(Writer &out) const
-    {
-        for (std::size_t i = 0; i < m_size; ++i) {
-            const Tag &tag = m_tags[i];
-            out.put(';');
-            if (tag.contiguous) {
-                out.put(tag.name, tag.nameSize + 1 + tag.valueSize);
-                continue;
-            }
-            out.put(tag.name, tag.nameSize);
-            out.put('=');
-            out.put(tag.value, tag.valueSize);
-        }
-    }
-
-private:
-    std::array<Tag, MaxFormattedTags> m_tags;
-    std::size_t m_size = 0;
+    const char *text; ///< ";name=": written whole, then the value
+    const char *value;
+    std::uint32_t nameSize; ///< the name is text + 1
+    std::uint32_t valueSize;
+    const char *name() const { return text + 1; }
 };
+
+void putTag(Writer &out, const AgentTag &tag)
+{
+    out.put(tag.text, tag.nameSize + 2);
+    out.put(tag.value, tag.valueSize);
+}
+
+/**
+ * The order of the name of the tag at [p, end) ("name=value") and `name` (which has no '='), without looking
+ * for the tag's '=' first: the tag's name ends at the first '=', so a '=' where `name` goes on means a shorter
+ * name. Reads nothing past `end`.
+ */
+std::strong_ordering compareTagName(const char *p, const char *end, const char *name, std::size_t size)
+{
+    for (std::size_t i = 0; i < size; ++i) {
+        if (p + i == end || p[i] == '=')
+            return std::strong_ordering::less; // a prefix of `name`
+        if (p[i] != name[i])
+            return static_cast<unsigned char>(p[i]) <=> static_cast<unsigned char>(name[i]);
+    }
+    return p + size != end && p[size] == '=' ? std::strong_ordering::equal : std::strong_ordering::greater;
+}
+
+/**
+ * Tags the parser found sorted (ParsedMetric::tagsSorted): the collector's as written, with the agent's (sorted,
+ * non-empty values) merged in where they belong, runs of the collector's tags copied whole. A collector's own tag
+ * of the same name wins.
+ */
+void writeSortedTags(Writer &out, std::string_view raw, const AgentTag *agent, std::size_t agentCount)
+{
+    const char *p = raw.data(); // the first tag not known to sort before the next agent tag
+    const char *const end = p + raw.size();
+    const char *run = p; // the collector's tags from here on are not written yet
+    const char *tagEnd = p < end ? ByteScan::findByte(p, end, ';', raw.data()) : end;
+    for (const AgentTag *tag = agent; tag != agent + agentCount; ++tag) {
+        auto order = std::strong_ordering::greater;
+        while (p < end && (order = compareTagName(p, tagEnd, tag->name(), tag->nameSize)) < 0) {
+            p = tagEnd + 1;
+            tagEnd = p < end ? ByteScan::findByte(p, end, ';', raw.data()) : end;
+        }
+        if (order == 0 && p < end)
+            continue; // the collector's own tag of that name wins
+        if (run < p) {
+            out.put(';');
+            out.put(run, std::size_t(std::min(p - 1, end) - run)); // up to the ';' before p
+            run = p;
+        }
+        putTag(out, *tag);
+    }
+    if (run < end) {
+        out.put(';');
+        out.put(run, std::size_t(end - run));
+    }
+}
+
+/** One of the collector's tags, for sorting. Trivial, like AgentTag. */
+struct RawTag
+{
+    std::uint64_t key; ///< the name's first eight bytes, big-endian, zero-padded: decides most comparisons
+    const char *begin; ///< of "name=value"
+    std::uint32_t nameSize;
+    std::uint32_t size;
+    std::string_view name() const { return { begin, nameSize }; }
+};
+
+/** The first min(size, 8) bytes at name as a big-endian number, zero-padded; [name, end) may be read. */
+std::uint64_t nameKey(const char *name, std::size_t size, const char *end)
+{
+    if (end - name >= 8) {
+        std::uint64_t word = ByteScan::load8(name);
+        if constexpr (std::endian::native == std::endian::little)
+            word = __builtin_bswap64(word);
+        return size >= 8 ? word : word & ~(~std::uint64_t(0) >> (8 * size));
+    }
+    std::uint64_t key = 0;
+    for (std::size_t i = 0; i < std::min<std::size_t>(size, 8); ++i)
+        key |= std::uint64_t(static_cast<unsigned char>(name[i])) << (56 - 8 * i);
+    return key;
+}
+
+/** Graphite's order: bytewise by name. Equal keys (equal first eight bytes, or a NUL among them) compare names. */
+bool rawTagLess(const RawTag &a, const RawTag &b)
+{
+    return a.key != b.key ? a.key < b.key : a.name() < b.name();
+}
+
+/**
+ * Any tags: the collector's in any order, repeated or malformed. Sorted by name (stable), of repeated names the
+ * last one kept, malformed segments (never from the parser) and empty values left out, at most as many as fit
+ * beside the agent's: then merged with the agent's as in writeSortedTags().
+ */
+void writeAnyTags(Writer &out, std::string_view raw, const AgentTag *agent, std::size_t agentCount)
+{
+    std::array<RawTag, MaxFormattedTags> tags;
+    std::size_t count = 0;
+    const char *p = raw.data();
+    const char *const end = p + raw.size();
+    while (p < end) {
+        const char *const semicolon = ByteScan::findByte(p, end, ';', raw.data());
+        const char *const equals = ByteScan::findByte(p, semicolon, '=', raw.data());
+        if (equals != semicolon && equals != p && equals + 1 != semicolon && count + agentCount < tags.size())
+            tags[count++] = { nameKey(p, std::size_t(equals - p), end), p, std::uint32_t(equals - p),
+                std::uint32_t(semicolon - p) };
+        p = semicolon + 1; // past the ';' (or the end)
+    }
+    for (std::size_t i = 1; i < count; ++i) { // insertion sort: stable, allocation-free, and the lists are short
+        const RawTag tag = tags[i];
+        std::size_t j = i;
+        for (; j > 0 && rawTagLess(tag, tags[j - 1]); --j)
+            tags[j] = tags[j - 1];
+        tags[j] = tag;
+    }
+    const AgentTag *next = agent;
+    const AgentTag *const agentEnd = agent + agentCount;
+    for (std::size_t i = 0; i < count; ++i) {
+        const RawTag &tag = tags[i];
+        if (i + 1 < count && tags[i + 1].key == tag.key && tags[i + 1].name() == tag.name())
+            continue; // a later one with the same name follows: it wins
+        for (; next != agentEnd; ++next) {
+            const auto order = compareTagName(tag.begin, tag.begin + tag.size, next->name(), next->nameSize);
+            if (order < 0)
+                break;
+            if (order == 0) { // the collector's own tag of that name wins
+                ++next;
+                break;
+            }
+            putTag(out, *next);
+        }
+        out.put(';');
+        out.put(tag.begin, tag.size);
+    }
+    for (; next != agentEnd; ++next)
+        putTag(out, *next);
+}
 
 } // namespace
 
@@ -263,18 +351,27 @@ char *formatMetric(
     writer.put(metric.name);
 
     if (format != OutputFormat::Plaintext || !metric.tags.empty()) {
-        TagList tags;
-        if (format == OutputFormat::Metrics20) {
-            tags.add("unit", "unknown");
-            tags.add("mtype", "gauge");
-        }
+        // The agent's tags in name order; one with an empty value is left out ("host=" would make carbon reject
+        // the line).
+        std::array<AgentTag, 4> agent;
+        std::size_t agentCount = 0;
+        const auto addAgentTag = [&](std::string_view text, std::string_view value) {
+            if (!value.empty())
+                agent[agentCount++]
+                    = { text.data(), value.data(), std::uint32_t(text.size() - 2), std::uint32_t(value.size()) };
+        };
         if (format != OutputFormat::Plaintext) {
-            tags.add("collector", origin.collector);
-            tags.add("host", origin.host);
+            addAgentTag(";collector=", origin.collector);
+            addAgentTag(";host=", origin.host);
         }
-        tags.addRaw(metric.tags);
-        tags.sortAndDeduplicate();
-        tags.writeTo(writer);
+        if (format == OutputFormat::Metrics20) {
+            addAgentTag(";mtype=", "gauge");
+            addAgentTag(";unit=", "unknown");
+        }
+        if (metric.tagsSorted || metric.tags.empty())
+            writeSortedTags(writer, metric.tags, agent.data(), agentCount);
+        else
+            writeAnyTags(writer, metric.tags, agent.data(), agentCount);
     }
 
     writer.put(' ');

@@ -32,6 +32,8 @@ struct MetricOrigin
  *            same name wins), all sorted by tag name as Graphite does
  * metrics20: as tagged, plus unit=unknown and mtype=gauge unless the collector gave them.
  * The value is written in the shortest form that round-trips (std::to_chars).
+ * Trusted from the parser: metric.canonicalValue is copied as the value's text, and tags that metric.tagsSorted
+ * says are sorted are merged with the agent's as they are (other tags are sorted here).
  */
 void appendFormattedMetric(std::string &out, OutputFormat format, const MetricOrigin &origin,
     const ParsedMetric &metric, std::int64_t timestamp);

@@ -4,6 +4,10 @@
 
 #include "bytescan.h"
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
 #include <algorithm>
 #include <array>
 #include <bit>
@@ -115,25 +119,65 @@ bool isValidPathPart(std::string_view path)
     return true;
 }
 
-/** readableBegin: where reading may start (the line's start), for the word-at-a-time scans. */
-RejectReason checkTags(std::string_view tags, const char *readableBegin = nullptr)
+/**
+ * The first '=', '!' or '^' in [p, end), or end, eight bytes at a time: a tag name ends at its '=' and may
+ * contain neither of the others. readableBegin as for ByteScan::findByte().
+ */
+const char *findTagNameEnd(const char *p, const char *end, const char *readableBegin)
+{
+    if constexpr (ByteScan::Enabled) {
+        // Each mark's lowest bit is exact and false ones only lie above a true one: so is the lowest of all three.
+        const auto marks = [](std::uint64_t word) {
+            return ByteScan::markByte(word, '=') | ByteScan::markByte(word, '!') | ByteScan::markByte(word, '^');
+        };
+        while (end - p >= 8) {
+            if (const std::uint64_t found = marks(ByteScan::load8(p)))
+                return p + std::countr_zero(found) / 8;
+            p += 8;
+        }
+        if (p != end && end - readableBegin >= 8) {
+            const std::uint64_t found = marks(ByteScan::loadTail(p, end)); // the zero bytes shifted in never match
+            return found ? p + std::countr_zero(found) / 8 : end;
+        }
+    }
+    while (p != end && *p != '=' && *p != '!' && *p != '^')
+        ++p;
+    return p;
+}
+
+/** Graphite's tag order: bytewise by name. The first byte decides most comparisons without a call. */
+bool tagNameLess(std::string_view a, std::string_view b)
+{
+    if (a[0] != b[0]) // names are never empty here
+        return static_cast<unsigned char>(a[0]) < static_cast<unsigned char>(b[0]);
+    return a < b;
+}
+
+/**
+ * readableBegin: where reading may start (the line's start), for the word-at-a-time scans.
+ * sorted: whether the names are strictly increasing (ParsedMetric::tagsSorted); set when the tags are valid.
+ */
+RejectReason checkTags(std::string_view tags, bool &sorted, const char *readableBegin = nullptr)
 {
     const char *p = tags.data();
     const char *const end = p + tags.size();
     if (!readableBegin)
         readableBegin = p;
+    sorted = true;
+    std::string_view previous;
     for (std::size_t count = 1;; ++count) {
         if (count > MaxTags)
             return RejectReason::BadTag;
         const char *const semicolon = ByteScan::findByte(p, end, ';', readableBegin);
-        const char *const equals = ByteScan::findByte(p, semicolon, '=', readableBegin);
-        if (equals == semicolon || equals == p || equals + 1 == semicolon)
-            return RejectReason::BadTag; // empty segment, no '=', empty name or empty value
-        for (const char *c = p; c != equals; ++c)
-            if (*c == '!' || *c == '^')
-                return RejectReason::BadTag;
-        if ((equals - p == 4 && std::memcmp(p, "name", 4) == 0) || equals[1] == '~')
+        const char *const equals = findTagNameEnd(p, semicolon, readableBegin);
+        if (equals == semicolon || *equals != '=' || equals == p || equals + 1 == semicolon)
+            return RejectReason::BadTag; // empty segment, no '=', '!' or '^' in the name, empty name or value
+        const std::string_view name(p, std::size_t(equals - p));
+        if ((name.size() == 4 && std::memcmp(p, "name", 4) == 0) || equals[1] == '~')
             return RejectReason::BadTag;
+        if (count > 1 && !tagNameLess(previous, name))
+            sorted = false;
+        previous = name;
         if (semicolon == end)
             return RejectReason::None;
         p = semicolon + 1;
@@ -278,6 +322,31 @@ void skipSeparators(const char *&p, const char *end)
 /** Advances p to the end of a field of graphic ASCII; false on a byte the fast path does not handle. */
 bool scanGraphic(const char *&p, const char *end, const char *lineBegin)
 {
+#ifdef __SSE2__
+    // 16 bytes at a time; signed compares: the bytes from 0x80 on are negative, so not above 0x20.
+    const auto nonGraphic = [](const char *from) {
+        const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i *>(from));
+        const __m128i graphic
+            = _mm_and_si128(_mm_cmpgt_epi8(bytes, _mm_set1_epi8(0x20)), _mm_cmplt_epi8(bytes, _mm_set1_epi8(0x7F)));
+        return unsigned(_mm_movemask_epi8(graphic)) ^ 0xFFFFu;
+    };
+    while (end - p >= 16) {
+        if (const unsigned marks = nonGraphic(p)) {
+            p += std::countr_zero(marks);
+            return isSeparator(*p);
+        }
+        p += 16;
+    }
+    if (p != end && end - lineBegin >= 16) {
+        const unsigned marks = nonGraphic(end - 16) >> (16 - (end - p));
+        if (marks) {
+            p += std::countr_zero(marks);
+            return isSeparator(*p);
+        }
+        p = end;
+        return true;
+    }
+#endif
     p = ByteScan::skipGraphic(p, end, lineBegin);
     return p == end || isSeparator(*p);
 }
@@ -303,15 +372,6 @@ bool isValidGraphicPath(const char *begin, const char *end)
 
 constexpr std::array<double, 23> ExactPowersOfTen = { 1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
     1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22 };
-
-/** Number of decimal digits of n (n < 10^19). */
-int decimalDigits(std::uint64_t n)
-{
-    int digits = 1;
-    for (std::uint64_t limit = 10; n >= limit && digits < 19; limit *= 10)
-        ++digits;
-    return digits;
-}
 
 /**
  * "-?D+(.D+)?" with a mantissa below 2^53 and at most 22 decimals: both the mantissa and the power of ten are
@@ -355,9 +415,17 @@ bool parseSimpleDecimal(std::string_view field, double &value, bool &canonical)
         canonical = true; // "0" or "-0", all that is left
         return true;
     }
-    int significant = decimalDigits(mantissa);
-    for (std::uint64_t rest = mantissa; rest % 10 == 0; rest /= 10)
-        --significant; // trailing zeros of an integer
+    // Significant digits, counted in the text: from the first non-zero digit to the last one.
+    std::ptrdiff_t significant = std::ptrdiff_t(integerDigits + decimals);
+    if (*integerBegin == '0') { // "0.000ddd" (there is a non-zero digit: mantissa is not 0)
+        const char *first = integerBegin + 2;
+        while (*first == '0')
+            ++first;
+        significant = end - first;
+    }
+    if (decimals == 0) // trailing zeros of an integer (decimals never end in '0' here)
+        for (const char *last = end - 1; *last == '0'; --last)
+            --significant;
     // to_chars picks scientific only when strictly shorter: d[.ddd]e±XX (the exponent here is two digits).
     const std::size_t fixedLength = integerDigits + (decimals ? decimals + 1 : 0);
     canonical = significant <= 15 && fixedLength <= std::size_t(significant + (significant > 1 ? 1 : 0) + 4);
@@ -390,6 +458,73 @@ bool parseSimpleTimestamp(std::string_view field, std::int64_t &seconds)
     return true;
 }
 
+#ifdef __SSE2__
+/** SSE2 (every x86-64 has it) turns a tag check into bit operations; elsewhere checkTags() scans. */
+constexpr bool HaveTagMasks = true;
+
+/** Bits [0, n) set, n <= 64. */
+inline std::uint64_t bitsBelow(std::size_t n)
+{
+    return n >= 64 ? ~std::uint64_t(0) : (std::uint64_t(1) << n) - 1;
+}
+
+/**
+ * checkTags() for the fast path's usual case, 1 to 64 bytes of tags with at least 16 readable bytes up to their
+ * end: 16 bytes at a time, compares make bit masks of the ';', the '=' and the '!' and '^', and each segment is
+ * then checked with bit operations instead of scans of its own. True when the tags are valid; sets `sorted` then.
+ */
+bool checkShortTags(std::string_view tags, bool &sorted)
+{
+    const char *const begin = tags.data();
+    const std::size_t n = tags.size();
+    std::uint64_t semicolons = 0, equals = 0, forbidden = 0;
+    const auto addBlock = [&](const char *from, unsigned skip, std::size_t at) {
+        // The block's first `skip` bytes were before `at` (the last block ends at the tags' end instead).
+        const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i *>(from));
+        const auto mask
+            = [&](__m128i found) { return std::uint64_t(unsigned(_mm_movemask_epi8(found)) >> skip) << at; };
+        semicolons |= mask(_mm_cmpeq_epi8(bytes, _mm_set1_epi8(';')));
+        equals |= mask(_mm_cmpeq_epi8(bytes, _mm_set1_epi8('=')));
+        forbidden
+            |= mask(_mm_or_si128(_mm_cmpeq_epi8(bytes, _mm_set1_epi8('!')), _mm_cmpeq_epi8(bytes, _mm_set1_epi8('^'))));
+    };
+    std::size_t at = 0;
+    for (; at + 16 <= n; at += 16)
+        addBlock(begin + at, 0, at);
+    if (at < n)
+        addBlock(begin + n - 16, unsigned(16 - (n - at)), at);
+
+    sorted = true;
+    std::string_view previous;
+    for (std::size_t start = 0;;) {
+        const std::size_t semicolon = semicolons ? std::size_t(std::countr_zero(semicolons)) : n;
+        const std::uint64_t segment = bitsBelow(semicolon) & ~bitsBelow(start);
+        const std::uint64_t equalsInSegment = equals & segment;
+        if (!equalsInSegment)
+            return false; // no '=' (or an empty segment)
+        const auto equalsAt = std::size_t(std::countr_zero(equalsInSegment));
+        if (equalsAt == start || equalsAt + 1 == semicolon || (forbidden & segment & bitsBelow(equalsAt)))
+            return false; // empty name or value, '!' or '^' in the name
+        const std::string_view name(begin + start, equalsAt - start);
+        if ((name.size() == 4 && std::memcmp(name.data(), "name", 4) == 0) || begin[equalsAt + 1] == '~')
+            return false;
+        if (start > 0 && !tagNameLess(previous, name))
+            sorted = false;
+        previous = name;
+        if (semicolon == n)
+            return true;
+        start = semicolon + 1;
+        semicolons &= semicolons - 1;
+    }
+}
+#else
+constexpr bool HaveTagMasks = false;
+bool checkShortTags(std::string_view, bool &)
+{
+    return false;
+}
+#endif
+
 /** The fast path: true when the line is valid (out filled in); false means "ask the general parser". */
 bool parseCommonLine(std::string_view line, ParsedMetric &out)
 {
@@ -409,10 +544,15 @@ bool parseCommonLine(std::string_view line, ParsedMetric &out)
     out.name = std::string_view(nameBegin, std::size_t(semicolon - nameBegin));
     if (semicolon != p) {
         out.tags = std::string_view(semicolon + 1, std::size_t(p - semicolon - 1));
-        if (checkTags(out.tags, nameBegin) != RejectReason::None)
+        if (HaveTagMasks && !out.tags.empty() && out.tags.size() <= 64 && p - nameBegin >= 16) {
+            if (!checkShortTags(out.tags, out.tagsSorted))
+                return false;
+        } else if (checkTags(out.tags, out.tagsSorted, nameBegin) != RejectReason::None) {
             return false;
+        }
     } else {
         out.tags = {};
+        out.tagsSorted = true;
     }
 
     // VALUE
@@ -520,8 +660,9 @@ RejectReason Detail::parseMetricLineGeneral(std::string_view line, ParsedMetric 
     out.tags = semicolon == std::string_view::npos ? std::string_view() : nameField.substr(semicolon + 1);
     if (!isValidPathPart(out.name))
         return RejectReason::BadName;
+    out.tagsSorted = true;
     if (semicolon != std::string_view::npos) {
-        if (const RejectReason reason = checkTags(out.tags); reason != RejectReason::None)
+        if (const RejectReason reason = checkTags(out.tags, out.tagsSorted); reason != RejectReason::None)
             return reason;
     }
 

@@ -52,6 +52,12 @@ struct ParsedMetric
      * Whoever changes `value` must clear it.
      */
     std::string_view canonicalValue;
+    /**
+     * The parser found the tags in strictly increasing order of name (bytewise, as Graphite sorts them), so a
+     * formatter can merge its own in without sorting; also true when there are none. Whoever changes `tags`
+     * must set it (false is always correct, only slower).
+     */
+    bool tagsSorted = false;
 };
 
 /**

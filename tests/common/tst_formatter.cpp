@@ -5,6 +5,7 @@
 
 #include <QtTest>
 
+#include <algorithm>
 #include <bit>
 #include <charconv>
 #include <cmath>
@@ -23,6 +24,11 @@ void *operator new(std::size_t size)
     if (void *p = std::malloc(size ? size : 1))
         return p;
     throw std::bad_alloc();
+}
+void *operator new(std::size_t size, const std::nothrow_t &) noexcept // std::stable_sort's buffer, freed below
+{
+    ++allocationCount;
+    return std::malloc(size ? size : 1);
 }
 void operator delete(void *p) noexcept
 {
@@ -50,6 +56,38 @@ QByteArray manyTags(int count)
     for (int i = count - 1; i >= 0; --i) // reverse order so sorting has work to do
         tags += (tags.isEmpty() ? "" : ";") + QByteArray("t") + QByteArray::number(i).rightJustified(2, '0') + "=v";
     return tags;
+}
+
+/**
+ * formatter.h's tags, the obvious way: the agent's (empty values left out) then the collector's well-formed ones
+ * with a value, as many as fit beside them; sorted by name, stable; of one name the last is kept.
+ */
+std::string modelTags(OutputFormat format, const Garnet::MetricOrigin &origin, const std::vector<std::string> &raw)
+{
+    std::vector<std::pair<std::string, std::string>> tags;
+    const auto add = [&tags](std::string name, std::string value) {
+        if (!value.empty() && tags.size() < Garnet::MaxTags + 4)
+            tags.emplace_back(std::move(name), std::move(value));
+    };
+    if (format != OutputFormat::Plaintext) {
+        add("collector", std::string(origin.collector));
+        add("host", std::string(origin.host));
+    }
+    if (format == OutputFormat::Metrics20) {
+        add("unit", "unknown");
+        add("mtype", "gauge");
+    }
+    for (const std::string &tag : raw) {
+        const std::size_t equals = tag.find('=');
+        if (equals != std::string::npos && equals > 0)
+            add(tag.substr(0, equals), tag.substr(equals + 1));
+    }
+    std::stable_sort(tags.begin(), tags.end(), [](const auto &a, const auto &b) { return a.first < b.first; });
+    std::string out;
+    for (std::size_t i = 0; i < tags.size(); ++i)
+        if (i + 1 == tags.size() || tags[i + 1].first != tags[i].first)
+            out += ";" + tags[i].first + "=" + tags[i].second;
+    return out;
 }
 
 } // namespace
@@ -93,6 +131,12 @@ private Q_SLOTS:
         row("plain third", P, "p", "m", "", 1.0 / 3, 2, "p.m 0.3333333333333333 2\n");
         row("plain zero timestamp", P, "p", "m", "", 0, 0, "p.m 0 0\n");
         row("plain max timestamp", P, "p", "m", "", 1, Garnet::MaxTimestamp, "p.m 1 253402300799\n");
+        row("plain 9 digit timestamp", P, "p", "m", "", 1, 999999999, "p.m 1 999999999\n");
+        row("plain first 10 digit timestamp", P, "p", "m", "", 1, 1000000000, "p.m 1 1000000000\n");
+        row("plain last 10 digit timestamp", P, "p", "m", "", 1, 9999999999, "p.m 1 9999999999\n");
+        row("plain 11 digit timestamp", P, "p", "m", "", 1, 10000000000, "p.m 1 10000000000\n");
+        row("plain timestamp with zeros", P, "p", "m", "", 1, 1700000000, "p.m 1 1700000000\n");
+        row("plain negative timestamp", P, "p", "m", "", 1, -1700000000, "p.m 1 -1700000000\n");
         row("plain UTF-8", P, "servers.hôte", "température", "ville=Zürich", 21.5, 2,
             "servers.hôte.température;ville=Zürich 21.5 2\n");
         // tagged
@@ -110,6 +154,20 @@ private Q_SLOTS:
         row("tagged prefix name order", T, "p", "m", "ho=1;hostname=2", 1, 2,
             "p.m;collector=loadavg;ho=1;host=web01;hostname=2 1 2\n");
         row("tagged negative", T, "p", "m", "", -1e-5, 2, "p.m;collector=loadavg;host=web01 -1e-05 2\n");
+        // Where the agent's tags go among sorted ones (the parser marks them sorted: the merge, not TagList).
+        row("tagged all own before", T, "p", "m", "a=1;b=2", 1, 2, "p.m;a=1;b=2;collector=loadavg;host=web01 1 2\n");
+        row("tagged all own after", T, "p", "m", "x=1;z=2", 1, 2, "p.m;collector=loadavg;host=web01;x=1;z=2 1 2\n");
+        row("tagged own between", T, "p", "m", "dev=sda", 1, 2, "p.m;collector=loadavg;dev=sda;host=web01 1 2\n");
+        row("tagged own around", T, "p", "m", "a=1;d=2;i=3", 1, 2,
+            "p.m;a=1;collector=loadavg;d=2;host=web01;i=3 1 2\n");
+        row("tagged prefixes of agent names", T, "p", "m", "c=1;co=2;h=3;hos=4", 1, 2,
+            "p.m;c=1;co=2;collector=loadavg;h=3;hos=4;host=web01 1 2\n");
+        row("tagged agent names as prefixes", T, "p", "m", "collector.x=1;collectors=2;host.a=3;hostname=4", 1, 2,
+            "p.m;collector=loadavg;collector.x=1;collectors=2;host=web01;host.a=3;hostname=4 1 2\n");
+        row("tagged own collector and host, sorted", T, "p", "m", "a=0;collector=c;host=h;z=9", 1, 2,
+            "p.m;a=0;collector=c;host=h;z=9 1 2\n");
+        row("tagged value with equals and agent name", T, "p", "m", "b=host=x;d=collector", 1, 2,
+            "p.m;b=host=x;collector=loadavg;d=collector;host=web01 1 2\n");
         // metrics20
         row("metrics20 defaults", M, prefix, "01", "", 0.52, 1764050000,
             "servers.web01.loadavg.01;collector=loadavg;host=web01;mtype=gauge;unit=unknown 0.52 1764050000\n");
@@ -147,6 +205,97 @@ private Q_SLOTS:
         std::string out = "previous\n";
         Garnet::appendFormattedMetric(out, format, origin, metric, timestamp);
         QCOMPARE(QByteArray::fromStdString(out), "previous\n" + expected);
+        // The same with the parser's finding on the tags' order, where the parser accepts them.
+        const QByteArray line = "x" + (tags.isEmpty() ? QByteArray() : ";" + tags) + " 1";
+        if (Garnet::ParsedMetric parsed; Garnet::parseMetricLine(view(line), parsed) == Garnet::RejectReason::None) {
+            metric.tagsSorted = parsed.tagsSorted;
+            out.clear();
+            Garnet::appendFormattedMetric(out, format, origin, metric, timestamp);
+            QCOMPARE(QByteArray::fromStdString(out), expected);
+        }
+    }
+
+    /**
+     * The tags part against a plain model of formatter.h: random tags (repeats, any order, names that sort just
+     * around the agent's, malformed segments, more than fit), formatted as given (any order) and, where the
+     * parser accepts them, with its finding that they are sorted (the merge).
+     */
+    void tagsMatchModel()
+    {
+        static const char *const Names[] = { "a", "c", "co", "collector", "collector.x", "collectors", "d", "h", "ho",
+            "host", "host.a", "host_", "hostname", "m", "mtype", "mtypes", "u", "unit", "unit.x", "z", "Z", "_", "é",
+            "abcdefghijkl", "abcdefghijklm", "abcdefgh", "abcdefgh\x01" };
+        static const char *const Values[] = { "1", "x", "web01", "a=b", "host", "é" };
+        static const char *const Malformed[] = { "", "=x", "k", "k=", "=" };
+        static const Garnet::MetricOrigin Origins[] = { { "servers.h", "loadavg", "web01" }, { "", "c", "h" },
+            { "p", "", "web01" }, { "p", "loadavg", "" }, { "p", "", "" } };
+        std::uint64_t state = 99;
+        auto random = [&state](std::uint64_t bound) {
+            state = state * 6364136223846793005u + 1442695040888963407u;
+            return (state >> 33) % bound;
+        };
+        std::size_t viaMerge = 0, viaSort = 0;
+        for (int i = 0; i < 4000; ++i) {
+            std::vector<std::string> tags;
+            const std::uint64_t count = random(10) == 0 ? 60 + random(12) : random(7);
+            for (std::uint64_t n = 0; n < count; ++n)
+                tags.push_back(random(12) == 0
+                        ? Malformed[random(std::size(Malformed))]
+                        : std::string(Names[random(std::size(Names))]) + "=" + Values[random(std::size(Values))]);
+            if (random(3) != 0)
+                std::stable_sort(tags.begin(), tags.end(), [](const std::string &a, const std::string &b) {
+                    return a.substr(0, a.find('=')) < b.substr(0, b.find('='));
+                });
+            std::string raw;
+            for (const std::string &tag : tags)
+                raw += (raw.empty() ? "" : ";") + tag;
+            Garnet::ParsedMetric metric;
+            metric.name = "metric.name";
+            metric.tags = raw;
+            metric.value = 1.5;
+            Garnet::ParsedMetric parsed;
+            const std::string line = "metric.name;" + raw + " 1.5";
+            const bool parses = !raw.empty() && Garnet::parseMetricLine(line, parsed) == Garnet::RejectReason::None;
+            for (const OutputFormat format : { OutputFormat::Plaintext, OutputFormat::Tagged, OutputFormat::Metrics20 })
+                for (const Garnet::MetricOrigin &origin : Origins) {
+                    const std::string expected = (origin.pathPrefix.empty() ? "" : std::string(origin.pathPrefix) + ".")
+                        + "metric.name" + modelTags(format, origin, tags) + " 1.5 1700000000\n";
+                    std::string out;
+                    Garnet::appendFormattedMetric(out, format, origin, metric, 1700000000);
+                    QCOMPARE(out, expected);
+                    if (parses) {
+                        out.clear();
+                        Garnet::appendFormattedMetric(out, format, origin, parsed, 1700000000);
+                        QCOMPARE(out, expected);
+                        (parsed.tagsSorted ? viaMerge : viaSort) += 1;
+                    }
+                }
+        }
+        QVERIFY(viaMerge > 4000);
+        QVERIFY(viaSort > 4000);
+    }
+
+    /** Ten-digit timestamps take a faster path: it must write what std::to_chars writes. */
+    void timestampMatchesToChars()
+    {
+        std::vector<std::int64_t> timestamps = { 0, 1, 9, 10, 999999999, 1000000000, 1000000001, 1099999999, 1234567890,
+            1700000000, 1764050000, 1999999999, 2000000000, 4294967295, 4294967296, 9999999990, 9999999999, 10000000000,
+            Garnet::MaxTimestamp, -1, -1000000000 };
+        std::uint64_t state = 5;
+        for (int i = 0; i < 100000; ++i) {
+            state = state * 6364136223846793005u + 1442695040888963407u;
+            timestamps.push_back(1000000000 + std::int64_t((state >> 20) % 9000000000));
+        }
+        for (const std::int64_t timestamp : timestamps) {
+            Garnet::ParsedMetric metric;
+            metric.name = "m";
+            metric.value = 1;
+            std::string out;
+            Garnet::appendFormattedMetric(out, OutputFormat::Plaintext, {}, metric, timestamp);
+            char expected[24];
+            const auto end = std::to_chars(expected, expected + sizeof expected, timestamp).ptr;
+            QCOMPARE(QByteArray::fromStdString(out), "m 1 " + QByteArray(expected, end - expected) + "\n");
+        }
     }
 
     /** The formatted line must parse back to what went in: the formatter never produces what the parser rejects. */
@@ -274,11 +423,18 @@ private Q_SLOTS:
         metric.value = -1.2345678901234567e-200;
         std::string out;
         out.reserve(64 * 1024);
+        const std::string sortedLine = "some.metric.name;a=1;dev=sda;unit=B 0.5 1700000000";
+        Garnet::ParsedMetric sorted;
+        QCOMPARE(int(Garnet::parseMetricLine(sortedLine, sorted)), int(Garnet::RejectReason::None));
+        QVERIFY(sorted.tagsSorted);
         for (const OutputFormat format : { OutputFormat::Plaintext, OutputFormat::Tagged, OutputFormat::Metrics20 }) {
             const std::size_t before = allocationCount;
-            for (int i = 0; i < 20; ++i)
+            for (int i = 0; i < 20; ++i) {
                 Garnet::appendFormattedMetric(
                     out, format, { "servers.web01.collector", "collector", "web01" }, metric, Garnet::MaxTimestamp);
+                Garnet::appendFormattedMetric(
+                    out, format, { "servers.web01.collector", "collector", "web01" }, sorted, 1700000000);
+            }
             QCOMPARE(allocationCount, before);
         }
     }

@@ -131,6 +131,11 @@ private Q_SLOTS:
         row("tilde value", "a;b=~x 1", RejectReason::BadTag);
         row("bang in tag name", "a;b!=c 1", RejectReason::BadTag);
         row("caret in tag name", "a;^b=c 1", RejectReason::BadTag);
+        // The name checks go eight bytes at a time: a '!' or '^' anywhere in a long name, before any '='.
+        row("bang in a long tag name", "a;abcdefghij!k=v 1", RejectReason::BadTag);
+        row("caret at byte 8 of a tag name", "a;abcdefgh^=v 1", RejectReason::BadTag);
+        row("bang in the second tag's name", "a;k=v;abcdefg!=v 1", RejectReason::BadTag);
+        row("bang in the last tag, no equals", "m.n;x=1;y=2;z! 1", RejectReason::BadTag);
         row("65 tags", manyTags(65) + " 1", RejectReason::BadTag);
         // 6. Value
         row("hex", "a 0x10", RejectReason::BadValue);
@@ -238,6 +243,7 @@ private Q_SLOTS:
         row("tag value with equals", "a;k=v=w 1", "a", "k=v=w", 1, none);
         row("tag value with slash", "a;path=/var/log 1", "a", "path=/var/log", 1, none);
         row("tag value with tilde inside", "a;k=v~w 1", "a", "k=v~w", 1, none);
+        row("bang and caret in tag values", "a;abcdefgh=v!^w;k=!;l=^ 1", "a", "abcdefgh=v!^w;k=!;l=^", 1, none);
         row("UTF-8 tag", "a;ville=Zürich 1", "a", "ville=Zürich", 1, none);
         row("duplicate tags", "a;x=1;x=2 1", "a", "x=1;x=2", 1, none);
         row("64 tags", manyTags(64) + " 1", "m", manyTags(64).mid(2), 1, none);
@@ -306,7 +312,7 @@ private Q_SLOTS:
             "http.requests;code=200;method=GET;route=/api/v3 0.25 1764050000\t" };
         static const std::string_view Alphabet[] = { "0", "1", "9", ".", ";", "=", " ", "\t", "-", "+", "e", "a", "\r",
             "\x01", "\x7f", "\xc3\xa9", "\xc3", "~", "!", "(", "/", "..", "inf", "nan", "00000000000000000001",
-            "99999999999999999999", "253402300800" };
+            "99999999999999999999", "253402300800", "^", ";z=1", ";a=1", ";host=h" };
         std::uint64_t state = 42;
         auto random = [&state](std::uint64_t bound) {
             state = state * 6364136223846793005u + 1442695040888963407u;
@@ -342,8 +348,128 @@ private Q_SLOTS:
             QCOMPARE(fast.tags, general.tags);
             QCOMPARE(std::bit_cast<quint64>(fast.value), std::bit_cast<quint64>(general.value));
             QCOMPARE(fast.timestamp, general.timestamp);
+            QCOMPARE(fast.tagsSorted, general.tagsSorted);
         }
         QVERIFY(fastAccepted > 10000); // the edits leave plenty of valid lines
+    }
+
+    /** ParsedMetric::tagsSorted: strictly increasing names, bytewise, as the formatter's merge needs them. */
+    void tagsSorted_data()
+    {
+        QTest::addColumn<QByteArray>("line");
+        QTest::addColumn<bool>("sorted");
+        QTest::newRow("no tags") << QByteArray("a 1") << true;
+        QTest::newRow("one tag") << QByteArray("a;z=1 1") << true;
+        QTest::newRow("sorted") << QByteArray("a;dev=sda;unit=B 1") << true;
+        QTest::newRow("unsorted") << QByteArray("a;unit=B;dev=sda 1") << false;
+        QTest::newRow("repeated name") << QByteArray("a;x=1;x=2 1") << false;
+        QTest::newRow("same value, names in order") << QByteArray("a;x=1;y=1 1") << true;
+        QTest::newRow("prefix first") << QByteArray("a;ho=1;host=2 1") << true;
+        QTest::newRow("prefix last") << QByteArray("a;host=1;ho=2 1") << false;
+        QTest::newRow("names, not name=value, decide") << QByteArray("a;a=1;a.b=2 1") << true; // "a=" > "a."
+        QTest::newRow("names, not name=value, decide: reversed") << QByteArray("a;a.b=1;a=2 1") << false;
+        QTest::newRow("upper case first") << QByteArray("a;Z=1;_=2;a=3 1") << true;
+        QTest::newRow("bytes above ASCII last") << QByteArray("a;z=1;é=2 1") << true;
+        QTest::newRow("bytes above ASCII first") << QByteArray("a;é=1;z=2 1") << false;
+        QTest::newRow("unsorted only at the end") << QByteArray("a;b=1;c=2;d=3;e=4;f=5;a=6 1") << false;
+        QTest::newRow("64 tags, t9 before t10") << manyTags(64) + " 1" << false;
+        QByteArray padded("m");
+        for (int i = 0; i < 64; ++i)
+            padded += ";t" + QByteArray::number(i).rightJustified(2, '0') + "=v";
+        QTest::newRow("64 tags, t09 before t10") << padded + " 1" << true;
+        QTest::newRow("general parser (UTF-8 name)") << QByteArray("é;b=1;a=2 1") << false;
+        QTest::newRow("general parser, sorted") << QByteArray("é;a=1;b=2 1") << true;
+    }
+    void tagsSorted()
+    {
+        QFETCH(QByteArray, line);
+        QFETCH(bool, sorted);
+        Garnet::ParsedMetric metric, general;
+        metric.tagsSorted = !sorted; // must be set either way
+        general.tagsSorted = !sorted;
+        QCOMPARE(int(Garnet::parseMetricLine(view(line), metric)), int(RejectReason::None));
+        QCOMPARE(metric.tagsSorted, sorted);
+        QCOMPARE(int(Garnet::Detail::parseMetricLineGeneral(view(line), general)), int(RejectReason::None));
+        QCOMPARE(general.tagsSorted, sorted);
+    }
+
+    /**
+     * Tags of every length around the 16-byte blocks and the 64-byte limit of the fast path's tag masks, valid and
+     * broken in their last bytes, behind short and long names: the fast path decides as the general parser does.
+     */
+    void tagsAtEveryLength()
+    {
+        // length bytes of valid tags: max(1, length / 8) of them, "a=x;b=x;..." (or in reverse), the last value
+        // padded with 'x' to the length.
+        const auto validTags = [](std::size_t length, bool sorted) {
+            const std::size_t count = std::max<std::size_t>(1, length / 8);
+            std::string tags;
+            for (std::size_t i = 0; i < count; ++i)
+                tags += std::string(i ? ";" : "") + char(sorted ? 'a' + i : 'a' + count - 1 - i) + "=x";
+            return tags + std::string(length - tags.size(), 'x');
+        };
+        std::size_t checked = 0;
+        for (const std::string name : { "m", "abcdefghijklmnopq" })
+            for (std::size_t length = 3; length <= 80; ++length)
+                for (const bool sorted : { true, false })
+                    for (const std::string ending : { "", "!=v", "k=", "k=~v", "name=v", "^", "k" }) {
+                        if (!ending.empty() && length < ending.size() + 4)
+                            continue;
+                        const std::string tags = ending.empty()
+                            ? validTags(length, sorted)
+                            : validTags(length - ending.size() - 1, sorted) + ";" + ending;
+                        QCOMPARE(tags.size(), length);
+                        const std::string line = name + ";" + tags + " 1 1700000000";
+                        Garnet::ParsedMetric fast, general;
+                        const RejectReason fastReason = Garnet::parseMetricLine(line, fast);
+                        const RejectReason generalReason = Garnet::Detail::parseMetricLineGeneral(line, general);
+                        QVERIFY2(fastReason == generalReason, line.c_str());
+                        QCOMPARE(fastReason == RejectReason::None, ending.empty());
+                        if (fastReason == RejectReason::None) {
+                            QCOMPARE(fast.tags, general.tags);
+                            QCOMPARE(fast.tagsSorted, general.tagsSorted);
+                            QCOMPARE(fast.tagsSorted, sorted || length < 16);
+                        }
+                        ++checked;
+                    }
+        QVERIFY(checked > 1500);
+    }
+
+    /**
+     * The fast path scans fields 16 bytes at a time (the last block ends at the line's end): a name, value and
+     * timestamp of every length up to 40, with a byte it does not handle (or a blank) at every place, decide as
+     * the general parser does.
+     */
+    void fieldsAtEveryLength()
+    {
+        std::size_t checked = 0;
+        for (std::size_t length = 1; length <= 40; ++length)
+            for (std::size_t at = 0; at <= length; ++at)
+                for (const std::string_view odd : { "", "\x01", "\x7f", "\xc3\xa9", "\x80", " ", "\t", "(" })
+                    for (int field = 0; field < 3; ++field) {
+                        std::string text
+                            = field == 0 ? std::string(length, 'n') : std::string(length, field == 1 ? '1' : '2');
+                        if (at < length)
+                            text.replace(at, 1, odd);
+                        const std::string line = field == 0 ? text + " 1 1700000000"
+                            : field == 1                    ? "m " + text + " 1700000000"
+                                                            : "metric.name 1 " + text;
+                        Garnet::ParsedMetric fast, general;
+                        const RejectReason fastReason = Garnet::parseMetricLine(line, fast);
+                        const RejectReason generalReason = Garnet::Detail::parseMetricLineGeneral(line, general);
+                        QVERIFY2(fastReason == generalReason, line.c_str());
+                        if (fastReason == RejectReason::None) {
+                            QCOMPARE(fast.name, general.name);
+                            QCOMPARE(std::bit_cast<quint64>(fast.value), std::bit_cast<quint64>(general.value));
+                            QCOMPARE(fast.timestamp, general.timestamp);
+                        }
+                        // A clean line is the fast path's (only it finds canonical values), not the fallback's.
+                        if (odd.empty() && at == length && fastReason == RejectReason::None
+                            && (field != 1 || length <= 15))
+                            QVERIFY2(!fast.canonicalValue.empty(), line.c_str());
+                        ++checked;
+                    }
+        QVERIFY(checked > 20000);
     }
 
     void reasonNames()
