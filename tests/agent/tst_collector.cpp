@@ -34,8 +34,14 @@ public:
     void ingestLines(const RunContext &run, std::string_view block) override
     {
         QVERIFY(!block.empty() && block.back() == '\n');
-        for (const QByteArray &line : QByteArray(block.data(), qsizetype(block.size())).chopped(1).split('\n'))
-            lines.push_back({ run.collector, run.pathPrefix, run.tickTime, line });
+        // As the pipeline's parser does: the framer hands on an overlong line that arrived whole in one read,
+        // and only drops (and reports) one that grows past the limit across reads.
+        for (const QByteArray &line : QByteArray(block.data(), qsizetype(block.size())).chopped(1).split('\n')) {
+            if (std::size_t(line.size()) > MaxLineLength)
+                rejects.push_back(RejectReason::TooLong);
+            else
+                lines.push_back({ run.collector, run.pathPrefix, run.tickTime, line });
+        }
     }
     void rejectLine(const RunContext &run, RejectReason reason) override
     {
