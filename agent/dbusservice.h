@@ -87,6 +87,7 @@ private:
     void onCollectorsChanged();
     void onCollectorStateChanged();
     void onCollectorRunFinished();
+    void markUpdated(const Garnet::Collector &collector);
     Garnet::Collector *findCollector(const QString &name);
     bool callerMayControl(const char *method);
     void scheduleFlush();
@@ -101,6 +102,7 @@ private:
     QTimer *m_flushTimer;
     QTimer *m_countersTimer;
     QElapsedTimer m_sinceFlush;
+    QStringList m_updatedCollectors; ///< CollectorUpdated due at the next flush, in order of first change
     std::string m_nameScratch; ///< for a metric whose tags are not next to its name in the line
     qint64 m_startTimeMs;
     bool m_started = false;
