@@ -64,6 +64,16 @@ bool sameBytes(std::string_view a, std::string_view b)
             return false;
     return true;
 }
+
+/** Linear probing into a table at most half full: the slot holds the hash's high half and index + 1. */
+void placeInTable(std::vector<std::uint64_t> &table, std::uint64_t hash, std::uint32_t index)
+{
+    const std::size_t mask = table.size() - 1;
+    std::size_t i = hash & mask;
+    while (table[i] != 0)
+        i = (i + 1) & mask;
+    table[i] = (hash >> 32) << 32 | (std::uint64_t(index) + 1);
+}
 } // namespace
 
 std::uint64_t ValueStore::hashName(std::string_view name) noexcept
@@ -183,11 +193,7 @@ std::uint32_t ValueStore::addSeries(Collector &collector, std::string_view name,
     if ((collector.series.size() + 1) * 2 > collector.table.size())
         growTable(collector);
     const auto index = std::uint32_t(collector.series.size());
-    const std::size_t mask = collector.table.size() - 1;
-    std::size_t i = hash & mask;
-    while (collector.table[i] != 0)
-        i = (i + 1) & mask;
-    collector.table[i] = (hash >> 32) << 32 | (std::uint64_t(index) + 1);
+    placeInTable(collector.table, hash, index);
 
     Series series;
     series.nameOffset = collector.names.size();
@@ -204,14 +210,8 @@ void ValueStore::growTable(Collector &collector)
 {
     const std::size_t size = std::max(InitialTableSize, collector.table.size() * 2);
     collector.table.assign(size, 0);
-    const std::size_t mask = size - 1;
-    for (std::size_t index = 0; index < collector.series.size(); ++index) {
-        const std::uint64_t hash = m_hash(collector.nameOf(collector.series[index]));
-        std::size_t i = hash & mask;
-        while (collector.table[i] != 0)
-            i = (i + 1) & mask;
-        collector.table[i] = (hash >> 32) << 32 | (std::uint64_t(index) + 1);
-    }
+    for (std::size_t index = 0; index < collector.series.size(); ++index)
+        placeInTable(collector.table, m_hash(collector.nameOf(collector.series[index])), std::uint32_t(index));
 }
 
 void ValueStore::appendSeries(MetricSeriesList &out, const Collector &collector)
