@@ -158,21 +158,6 @@ private:
     std::size_t m_guard = 0;
 };
 
-/** One /dev/null for every child's stdin, kept open (close-on-exec, above 2). */
-int devNull()
-{
-    static const int fd = [] {
-        int null = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
-        if (null >= 0 && null < 3) {
-            const int moved = ::fcntl(null, F_DUPFD_CLOEXEC, 3);
-            ::close(null);
-            null = moved;
-        }
-        return null;
-    }();
-    return fd;
-}
-
 /** A descriptor the child dup3()s onto 0-2 must not be one of 0-2 itself (an agent started with them closed). */
 int aboveStdio(int fd)
 {
@@ -181,6 +166,13 @@ int aboveStdio(int fd)
     const int moved = ::fcntl(fd, F_DUPFD_CLOEXEC, 3);
     ::close(fd);
     return moved;
+}
+
+/** One /dev/null for every child's stdin, kept open (close-on-exec, above 2). */
+int devNull()
+{
+    static const int fd = aboveStdio(::open("/dev/null", O_RDONLY | O_CLOEXEC));
+    return fd;
 }
 
 /** A pipe: the read end ours and non-blocking, the write end for the child; both close-on-exec. */

@@ -9,6 +9,7 @@
 
 #include <sys/types.h>
 
+#include <csignal>
 #include <memory>
 #include <vector>
 
@@ -98,7 +99,7 @@ public:
     /** Stops reading and closes our end of the pipe: the writer gets EPIPE (or SIGPIPE) from then on. */
     void closeReadChannel(Channel channel);
 
-    void kill() { sendSignal(9); } ///< SIGKILL to the child (not its group)
+    void kill() { sendSignal(SIGKILL); } ///< to the child (not its group)
     /** Signals the child through its pidfd (never a recycled pid). False if it is not running. */
     bool sendSignal(int signal);
     /** Blocks until the child exits (true, finished() emitted) or msecs pass (false); -1 waits for ever. */
