@@ -26,13 +26,16 @@ def benchmarks(args):
     if not args.no_relay and shutil.which("carbon-c-relay"):
         ingest.append("--relay")
     spawn = [b("bench_spawn")] + agent + collector + (["--seconds", "5", "--idle-seconds", "15"] if quick else [])
+    jitter = [b("bench_jitter")] + agent + collector + (["--seconds", "15"] if quick else [])
     if args.no_collectd:
         spawn.append("--no-collectd")
     return [
         ("ingest", {"B1", "B1r", "B2"}, ingest),
         ("burst", {"B3"}, [b("bench_burst")] + agent + (["--bursts", "3"] if quick else [])),
         ("spawn", {"B4", "B6"}, spawn),
-        ("jitter", {"B5"}, [b("bench_jitter")] + agent + collector + (["--seconds", "15"] if quick else [])),
+        ("jitter", {"B5"}, jitter + (["--stamp", b("bench_stamp")] if os.path.exists(b("bench_stamp")) else [])),
+        ("jitter-libc", {"B5"}, jitter),
+        ("jitter-floor", {"B5"}, jitter + ["--bare"] + (["--stamp", b("bench_stamp")] if os.path.exists(b("bench_stamp")) else [])),
         ("parser", {"B7"}, [b("bench_parser")] + (["--seconds", "0.5"] if quick else [])),
         ("dbus", {"B8"}, [b("bench_dbus")] + agent + collector + (["--seconds", "3"] if quick else [])),
         ("scale", {"B9"}, [b("bench_scale")] + agent + collector + (["--reloads", "2"] if quick else [])),
