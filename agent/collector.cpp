@@ -19,9 +19,6 @@ namespace Garnet {
 
 namespace {
 
-/** QTimer counts in int milliseconds: a longer wait is cut into pieces (onTick re-arms when early). */
-constexpr qint64 MaxTimerDelayMs = 24 * 3600 * 1000;
-
 /** What a dialect made of the latest output: its Graphite lines and what it rejected, to the sink. */
 void handOver(DialectTranslator &dialect, LineSink &sink, const RunContext &run)
 {
@@ -163,7 +160,7 @@ void Collector::armTimer(qint64 nowMs)
 {
     m_nextTickMs = nextAlignedTick(nowMs, m_config.interval.count());
     m_stats.nextRun = QDateTime::fromMSecsSinceEpoch(m_nextTickMs, Qt::UTC);
-    m_tickTimer->start(std::chrono::milliseconds(std::min<qint64>(m_nextTickMs - nowMs, MaxTimerDelayMs)));
+    m_tickTimer->start(std::chrono::milliseconds(timerDelayMs(m_nextTickMs - nowMs)));
 }
 
 void Collector::onTick()
@@ -175,7 +172,7 @@ void Collector::onTick()
         // clock the timer runs on. Wait for the tick (or an earlier one if the clock went back a lot).
         m_nextTickMs = std::min<qint64>(m_nextTickMs, nextAlignedTick(now, interval));
         m_stats.nextRun = QDateTime::fromMSecsSinceEpoch(m_nextTickMs, Qt::UTC);
-        m_tickTimer->start(std::chrono::milliseconds(std::min<qint64>(m_nextTickMs - now, MaxTimerDelayMs)));
+        m_tickTimer->start(std::chrono::milliseconds(timerDelayMs(m_nextTickMs - now)));
         return;
     }
     // Normally the tick just reached; after a suspend or a clock step forward, the latest tick that passed.
@@ -229,8 +226,12 @@ void Collector::startRun(qint64 tickMs)
         return;
     }
     registerRun(); // before the event loop runs again: the ProcessReaper must know it is not a stray
-    const auto timeout = m_config.timeout.count() > 0 ? m_config.timeout : m_config.interval;
-    m_timeoutTimer->start(std::chrono::milliseconds(std::min<qint64>(timeout.count(), MaxTimerDelayMs)));
+    armTimeout();
+}
+
+void Collector::armTimeout()
+{
+    m_timeoutTimer->start(std::chrono::milliseconds(timerDelayMs(runTimeout().count() - m_runClock.elapsed())));
 }
 
 void Collector::registerRun()
@@ -333,11 +334,13 @@ void Collector::onTimeout()
 {
     if (!m_process)
         return;
+    if (m_runClock.elapsed() < runTimeout().count()) {
+        armTimeout(); // a timeout longer than one timer's reach: this was one of its pieces
+        return;
+    }
     m_timedOut = true;
-    qCWarning(lcScheduler).noquote().nospace()
-        << "collector " << m_config.name << ": timeout after "
-        << intervalText(m_config.timeout.count() > 0 ? m_config.timeout : m_config.interval)
-        << " s; terminating its process group";
+    qCWarning(lcScheduler).noquote().nospace() << "collector " << m_config.name << ": timeout after "
+                                               << intervalText(runTimeout()) << " s; terminating its process group";
     if (m_pid > 0)
         terminateGroup(m_pid);
     else

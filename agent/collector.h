@@ -38,6 +38,8 @@ struct CollectorEnvironment
     QByteArray pathPrefix; ///< "{prefix}.{path}" already expanded
     QStringList collectorDirs; ///< bundled collector dirs searched for a relative program, before PATH
     std::chrono::milliseconds killGrace { 2000 }; ///< SIGTERM → SIGKILL
+    /** QTimer counts in int milliseconds: longer waits (ticks, timeouts) are cut into pieces of this. */
+    std::chrono::milliseconds maxTimerDelay { 24LL * 3600 * 1000 };
 };
 
 struct CollectorStats
@@ -144,6 +146,13 @@ private:
     void onStartFailed(const QString &message);
     void finishRun(int exitStatus);
     void onTimeout();
+    /** Arm (or re-arm) the timeout timer for what is left of the run's timeout, at most maxTimerDelay. */
+    void armTimeout();
+    std::chrono::milliseconds runTimeout() const
+    {
+        return m_config.timeout.count() > 0 ? m_config.timeout : m_config.interval;
+    }
+    qint64 timerDelayMs(qint64 ms) const { return std::min<qint64>(ms, m_env.maxTimerDelay.count()); }
     void terminateGroup(pid_t pgid);
     void signalGroup(pid_t pgid, int signal);
     void readStdout();

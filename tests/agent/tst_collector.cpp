@@ -110,6 +110,7 @@ private Q_SLOTS:
     void intervalText_data();
     void intervalText();
     void timeoutKillsWholeGroupThenRecovers();
+    void timeoutLongerThanOneTimerWaitsInPieces();
     void leftoverChildrenAreTerminated();
     void ticksStayAligned();
     void crashReportsSignal();
@@ -145,6 +146,7 @@ private:
         env.pathPrefix = "servers.test." + name.toUtf8();
         env.collectorDirs = m_collectorDirs;
         env.killGrace = 300ms;
+        env.maxTimerDelay = m_maxTimerDelay;
         m_sink.expectedCollector = name.toUtf8();
         return std::make_unique<Collector>(config, env, m_sink, m_registry);
     }
@@ -163,6 +165,7 @@ private:
     QStringList m_collectorDirs;
     RecordingSink m_sink;
     RunRegistry m_registry;
+    std::chrono::milliseconds m_maxTimerDelay = CollectorEnvironment().maxTimerDelay;
 };
 
 void tst_collector::init()
@@ -171,6 +174,7 @@ void tst_collector::init()
     QVERIFY(m_dir->isValid());
     m_collectorDirs.clear();
     m_sink = RecordingSink();
+    m_maxTimerDelay = CollectorEnvironment().maxTimerDelay;
 }
 
 void tst_collector::stdoutLinesCarryScheduledTick()
@@ -300,6 +304,27 @@ void tst_collector::timeoutKillsWholeGroupThenRecovers()
     QTRY_VERIFY_WITH_TIMEOUT(collector->stats().runs >= 2 && collector->stats().lastExitStatus == 0, Patience);
     QTRY_COMPARE_WITH_TIMEOUT(states.last().at(0).value<CollectorState>(), CollectorState::Ok, Patience);
     QCOMPARE(collector->stats().timeouts, 1);
+}
+
+void tst_collector::timeoutLongerThanOneTimerWaitsInPieces()
+{
+    // A timeout beyond one timer's reach (24 h in production, 100 ms here) is waited for in pieces: a run that
+    // ends within it is not killed at the first piece, and one that never ends is killed after all of it.
+    m_maxTimerDelay = 100ms;
+    auto patient = makeCollector(
+        QStringLiteral("patient"), { script("slow.sh"), QStringLiteral("0.5") }, 3600s, CollectorMode::Stdout, 5s);
+    QCOMPARE(runOnce(*patient), 0);
+    QCOMPARE(patient->stats().timeouts, 0);
+
+    const QString pidFile = m_dir->filePath(QStringLiteral("child.pid"));
+    auto hanger
+        = makeCollector(QStringLiteral("hanger"), { script("hang.sh"), pidFile }, 3600s, CollectorMode::Stdout, 700ms);
+    QCOMPARE(runOnce(*hanger), 128 + SIGTERM);
+    QCOMPARE(hanger->stats().timeouts, 1);
+    QVERIFY2(hanger->stats().lastDurationMs >= 700, "killed before its whole timeout had passed");
+    const pid_t child = readPid(pidFile);
+    QVERIFY(child > 0);
+    QTRY_VERIFY_WITH_TIMEOUT(processGone(child), Patience);
 }
 
 void tst_collector::leftoverChildrenAreTerminated()
