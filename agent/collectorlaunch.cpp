@@ -210,8 +210,9 @@ ChildCommandPtr Collector::launchCommand(const QString &program, QString *error)
     if (m_config.mode == CollectorMode::Socket)
         arguments << m_env.socketPath; // always the last argument
     // systemd's notification and watchdog channel is the agent's alone: a collector must not answer it.
+    // QT_NO_GLIB is the agent's own choice of event loop (main.cpp); a collector sets it in env if it wants it.
     QList<QByteArray> environment
-        = ChildCommand::inheritedEnvironment({ "NOTIFY_SOCKET", "WATCHDOG_USEC", "WATCHDOG_PID" });
+        = ChildCommand::inheritedEnvironment({ "NOTIFY_SOCKET", "WATCHDOG_USEC", "WATCHDOG_PID", "QT_NO_GLIB" });
     if (identity.change && !identity.userName.isEmpty()) {
         const QByteArray home = QFile::encodeName(identity.home);
         const QByteArray user = identity.userName.toLocal8Bit();

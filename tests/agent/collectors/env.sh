@@ -16,6 +16,7 @@ leak_fd=${2:-none}
     echo "GARNET_SOCKET=${GARNET_SOCKET-unset}"
     echo "GARNET_COLLECTOR=${GARNET_COLLECTOR-unset}"
     echo "GARNET_INTERVAL=${GARNET_INTERVAL-unset}"
+    echo "QT_NO_GLIB=${QT_NO_GLIB-unset}"
     echo "PID=$$"
     read -r stat </proc/$$/stat
     set -- $stat
