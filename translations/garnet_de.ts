@@ -39,10 +39,6 @@
         <translation>Zeitüberschreitung</translation>
     </message>
     <message>
-        <source>paused</source>
-        <translation>pausiert</translation>
-    </message>
-    <message>
         <source>running</source>
         <translation>läuft</translation>
     </message>
@@ -93,6 +89,10 @@
         <source>Next run</source>
         <translation>Nächster Lauf</translation>
     </message>
+    <message>
+        <source>disabled</source>
+        <translation>deaktiviert</translation>
+    </message>
 </context>
 <context>
     <name>Garnet::MainWindow</name>
@@ -111,10 +111,6 @@
     <message>
         <source>Run the selected collector now</source>
         <translation>Den ausgewählten Kollektor jetzt ausführen</translation>
-    </message>
-    <message>
-        <source>Pause</source>
-        <translation>Pausieren</translation>
     </message>
     <message>
         <source>Reload agent</source>
@@ -145,18 +141,6 @@
         <translation>Metriken von %1</translation>
     </message>
     <message>
-        <source>Resume</source>
-        <translation>Fortsetzen</translation>
-    </message>
-    <message>
-        <source>Resume the selected collector</source>
-        <translation>Den ausgewählten Kollektor fortsetzen</translation>
-    </message>
-    <message>
-        <source>Pause the selected collector</source>
-        <translation>Den ausgewählten Kollektor pausieren</translation>
-    </message>
-    <message>
         <source> on %1</source>
         <translation> auf %1</translation>
     </message>
@@ -185,10 +169,6 @@
         <translation>getrennt</translation>
     </message>
     <message>
-        <source>Pause/resume</source>
-        <translation>Pausieren/Fortsetzen</translation>
-    </message>
-    <message>
         <source>Reload</source>
         <translation>Neu laden</translation>
     </message>
@@ -203,6 +183,26 @@
     <message>
         <source>Error output (last lines)</source>
         <translation>Fehlerausgabe (letzte Zeilen)</translation>
+    </message>
+    <message>
+        <source>Disable</source>
+        <translation>Deaktivieren</translation>
+    </message>
+    <message>
+        <source>Enable</source>
+        <translation>Aktivieren</translation>
+    </message>
+    <message>
+        <source>Enable the selected collector: it runs on its schedule again</source>
+        <translation>Den ausgewählten Kollektor aktivieren: er läuft wieder nach seinem Zeitplan</translation>
+    </message>
+    <message>
+        <source>Disable the selected collector: it stops running on its schedule</source>
+        <translation>Den ausgewählten Kollektor deaktivieren: er läuft nicht mehr nach seinem Zeitplan</translation>
+    </message>
+    <message>
+        <source>Enable/disable</source>
+        <translation>Aktivieren/Deaktivieren</translation>
     </message>
 </context>
 <context>
@@ -273,10 +273,6 @@
         <translation>Jetzt ausführen</translation>
     </message>
     <message>
-        <source>Pause / resume</source>
-        <translation>Pausieren / fortsetzen</translation>
-    </message>
-    <message>
         <source>Reload agent configuration</source>
         <translation>Agent-Konfiguration neu laden</translation>
     </message>
@@ -296,20 +292,8 @@
         </translation>
     </message>
     <message>
-        <source>%1 ok, %2 failing, %3 running, %4 paused</source>
-        <translation>%1 in Ordnung, %2 fehlerhaft, %3 laufend, %4 pausiert</translation>
-    </message>
-    <message>
         <source>Failing: %1</source>
         <translation>Fehlerhaft: %1</translation>
-    </message>
-    <message>
-        <source>Pause %1</source>
-        <translation>%1 pausieren</translation>
-    </message>
-    <message>
-        <source>Resume %1</source>
-        <translation>%1 fortsetzen</translation>
     </message>
     <message>
         <source>%1 timed out.</source>
@@ -330,6 +314,22 @@
     <message>
         <source>garnet-agent is no longer reachable on D-Bus.</source>
         <translation>garnet-agent ist über D-Bus nicht mehr erreichbar.</translation>
+    </message>
+    <message>
+        <source>Enable / disable</source>
+        <translation>Aktivieren / deaktivieren</translation>
+    </message>
+    <message>
+        <source>%1 ok, %2 failing, %3 running, %4 disabled</source>
+        <translation>%1 in Ordnung, %2 fehlerhaft, %3 laufend, %4 deaktiviert</translation>
+    </message>
+    <message>
+        <source>Disable %1</source>
+        <translation>%1 deaktivieren</translation>
+    </message>
+    <message>
+        <source>Enable %1</source>
+        <translation>%1 aktivieren</translation>
     </message>
 </context>
 </TS>

@@ -48,7 +48,7 @@ QString CollectorModel::stateLabel(const QString &state)
     if (state == QLatin1String("timed-out"))
         return tr("timed out");
     if (state == QLatin1String("disabled"))
-        return tr("paused");
+        return tr("disabled");
     if (state == QLatin1String("running"))
         return tr("running");
     return state;
@@ -114,7 +114,7 @@ QVariant CollectorModel::displayData(const CollectorStatus &status, int column) 
         return QString::number(status.failures);
     case NextRunColumn:
         if (!status.enabled)
-            return tr("paused");
+            return tr("disabled");
         return Format::timeOfDay(status.nextRunMs);
     }
     return {};

@@ -121,9 +121,9 @@ void MainWindow::buildActions()
             m_client->runNow(name);
     });
 
-    m_pauseAction = toolBar->addAction(tr("Pause"));
-    m_pauseAction->setObjectName(QStringLiteral("pauseAction"));
-    connect(m_pauseAction, &QAction::triggered, this, [this] {
+    m_enableAction = toolBar->addAction(tr("Disable"));
+    m_enableAction->setObjectName(QStringLiteral("enableAction"));
+    connect(m_enableAction, &QAction::triggered, this, [this] {
         const QString name = selectedCollector();
         if (const CollectorStatus *status = m_client->collector(name))
             m_client->setEnabled(name, !status->enabled);
@@ -266,10 +266,11 @@ void MainWindow::updateActions()
     const CollectorStatus *status = m_client->collector(selectedCollector());
     const bool connected = m_client->isConnected();
     m_runNowAction->setEnabled(connected && status && status->enabled);
-    m_pauseAction->setEnabled(connected && status);
-    m_pauseAction->setText(status && !status->enabled ? tr("Resume") : tr("Pause"));
-    m_pauseAction->setToolTip(
-        status && !status->enabled ? tr("Resume the selected collector") : tr("Pause the selected collector"));
+    m_enableAction->setEnabled(connected && status);
+    m_enableAction->setText(status && !status->enabled ? tr("Enable") : tr("Disable"));
+    m_enableAction->setToolTip(status && !status->enabled
+            ? tr("Enable the selected collector: it runs on its schedule again")
+            : tr("Disable the selected collector: it stops running on its schedule"));
     m_reloadAction->setEnabled(connected);
 }
 
@@ -317,7 +318,7 @@ void MainWindow::onCallFailed(
     if (method == QLatin1String("RunNow"))
         what = tr("Run now");
     else if (method == QLatin1String("SetEnabled"))
-        what = tr("Pause/resume");
+        what = tr("Enable/disable");
     else if (method == QLatin1String("Reload"))
         what = tr("Reload");
     if (!collector.isEmpty())

@@ -58,7 +58,7 @@ private:
     QLabel *m_connectionLabel = nullptr;
     QLabel *m_countersLabel = nullptr;
     QAction *m_runNowAction = nullptr;
-    QAction *m_pauseAction = nullptr;
+    QAction *m_enableAction = nullptr;
     QAction *m_reloadAction = nullptr;
 };
 

@@ -18,7 +18,7 @@ TrayIcon::TrayIcon(AgentClient *client, QObject *parent)
     open->setFont(bold);
     m_menu.addSeparator();
     m_runMenu = m_menu.addMenu(tr("Run now"));
-    m_pauseMenu = m_menu.addMenu(tr("Pause / resume"));
+    m_enableMenu = m_menu.addMenu(tr("Enable / disable"));
     m_reloadAction = m_menu.addAction(tr("Reload agent configuration"), client, &AgentClient::reload);
     m_menu.addSeparator();
     m_menu.addAction(tr("Quit"), this, &TrayIcon::quitRequested);
@@ -32,8 +32,8 @@ TrayIcon::TrayIcon(AgentClient *client, QObject *parent)
     connect(client, &AgentClient::collectorsChanged, this, &TrayIcon::rebuildCollectorMenus);
     connect(client, &AgentClient::collectorsChanged, this, &TrayIcon::updateStatus);
     connect(client, &AgentClient::collectorUpdated, this, [this](const CollectorStatus &status) {
-        // Only the pause/resume labels depend on a single collector's data.
-        const QList<QAction *> actions = m_pauseMenu->actions();
+        // Only the enable/disable labels depend on a single collector's data.
+        const QList<QAction *> actions = m_enableMenu->actions();
         for (QAction *action : actions) {
             if (action->data().toString() == status.name
                 && action->property("collectorEnabled").toBool() != status.enabled)
@@ -63,7 +63,7 @@ void TrayIcon::updateStatus()
     } else {
         text = tr("Garnet: %n collector(s)", nullptr, m_summary.total);
         text += QLatin1Char('\n')
-            + tr("%1 ok, %2 failing, %3 running, %4 paused")
+            + tr("%1 ok, %2 failing, %3 running, %4 disabled")
                   .arg(m_summary.ok)
                   .arg(m_summary.failing)
                   .arg(m_summary.running)
@@ -82,20 +82,20 @@ void TrayIcon::updateStatus()
 void TrayIcon::rebuildCollectorMenus()
 {
     m_runMenu->clear();
-    m_pauseMenu->clear();
+    m_enableMenu->clear();
     for (const CollectorStatus &status : m_client->collectors()) {
         QAction *run = m_runMenu->addAction(status.name, this, [this, name = status.name] { m_client->runNow(name); });
         run->setData(status.name);
         run->setEnabled(status.enabled);
-        const QString label = status.enabled ? tr("Pause %1").arg(status.name) : tr("Resume %1").arg(status.name);
-        QAction *pause = m_pauseMenu->addAction(
+        const QString label = status.enabled ? tr("Disable %1").arg(status.name) : tr("Enable %1").arg(status.name);
+        QAction *toggle = m_enableMenu->addAction(
             label, this, [this, name = status.name, enable = !status.enabled] { m_client->setEnabled(name, enable); });
-        pause->setData(status.name);
-        pause->setProperty("collectorEnabled", status.enabled);
+        toggle->setData(status.name);
+        toggle->setProperty("collectorEnabled", status.enabled);
     }
     const bool any = !m_client->collectors().isEmpty();
     m_runMenu->setEnabled(any);
-    m_pauseMenu->setEnabled(any);
+    m_enableMenu->setEnabled(any);
     m_reloadAction->setEnabled(m_client->isConnected());
 }
 

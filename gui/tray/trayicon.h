@@ -45,7 +45,7 @@ private:
     AgentClient *m_client;
     QMenu m_menu;
     QMenu *m_runMenu = nullptr;
-    QMenu *m_pauseMenu = nullptr;
+    QMenu *m_enableMenu = nullptr;
     QAction *m_reloadAction = nullptr;
     HealthSummary m_summary;
     NotificationLimiter m_limiter;

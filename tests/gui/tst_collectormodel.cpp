@@ -73,14 +73,14 @@ void tst_CollectorModel::showsCollectors()
     QCOMPARE(cell(1, CollectorModel::NameColumn).toString(), QStringLiteral("disk"));
     QCOMPARE(cell(0, CollectorModel::StateColumn).toString(), QStringLiteral("ok"));
     QCOMPARE(cell(1, CollectorModel::StateColumn).toString(), QStringLiteral("failing"));
-    QCOMPARE(cell(2, CollectorModel::StateColumn).toString(), QStringLiteral("paused"));
+    QCOMPARE(cell(2, CollectorModel::StateColumn).toString(), QStringLiteral("disabled"));
     QCOMPARE(cell(1, 0, CollectorModel::StateRole).toString(), QStringLiteral("failing"));
     QCOMPARE(cell(0, CollectorModel::RunsColumn).toString(), QStringLiteral("7"));
     QCOMPARE(cell(1, CollectorModel::FailuresColumn).toString(), QStringLiteral("2"));
     QCOMPARE(cell(1, CollectorModel::ExitColumn).toString(), QStringLiteral("2"));
     QCOMPARE(cell(0, CollectorModel::DurationColumn).toString(), QStringLiteral("42 ms"));
     QCOMPARE(cell(0, CollectorModel::RunsColumn, CollectorModel::SortRole).toLongLong(), 7);
-    QCOMPARE(cell(2, CollectorModel::NextRunColumn).toString(), QStringLiteral("paused"));
+    QCOMPARE(cell(2, CollectorModel::NextRunColumn).toString(), QStringLiteral("disabled"));
     QCOMPARE(cell(2, 0, CollectorModel::EnabledRole).toBool(), false);
     QVERIFY(cell(0, CollectorModel::LastRunColumn).toString().contains(QLatin1Char(':')));
     QCOMPARE(cell(1, 0, CollectorModel::StderrTailRole).toStringList().size(), 2);
@@ -93,11 +93,11 @@ void tst_CollectorModel::stateColours()
 {
     const QColor ok = m_model->index(0, CollectorModel::StateColumn).data(Qt::DecorationRole).value<QColor>();
     const QColor failing = m_model->index(1, CollectorModel::StateColumn).data(Qt::DecorationRole).value<QColor>();
-    const QColor paused = m_model->index(2, CollectorModel::StateColumn).data(Qt::DecorationRole).value<QColor>();
+    const QColor disabled = m_model->index(2, CollectorModel::StateColumn).data(Qt::DecorationRole).value<QColor>();
     QCOMPARE(ok, StateStyle::color(QStringLiteral("ok")));
     QCOMPARE(failing, StateStyle::color(QStringLiteral("failing")));
     QVERIFY(ok != failing);
-    QVERIFY(paused != ok && paused != failing);
+    QVERIFY(disabled != ok && disabled != failing);
     QVERIFY(failing.red() > failing.green()); // red-ish
     QVERIFY(ok.green() > ok.red()); // green-ish
     // Failing text is coloured, ok text uses the palette.

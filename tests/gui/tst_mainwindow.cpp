@@ -33,7 +33,7 @@ private Q_SLOTS:
     void filterFindsMetrics();
     void valuesUpdateLive();
     void runNowCallsTheAgent();
-    void pauseAndResume();
+    void disableAndEnable();
     void statusBarFollowsTheAgent();
     void controlErrorsShowInTheStatusBar();
 
@@ -193,17 +193,17 @@ void tst_MainWindow::runNowCallsTheAgent()
     QTRY_COMPARE_WITH_TIMEOUT(m_agent->runNowCalls, QStringList { QStringLiteral("memory") }, 10000);
 }
 
-void tst_MainWindow::pauseAndResume()
+void tst_MainWindow::disableAndEnable()
 {
     m_window->selectCollector(QStringLiteral("cpu"));
-    auto *pause = child<QAction>("pauseAction");
-    QCOMPARE(pause->text(), QStringLiteral("Pause"));
-    pause->trigger();
+    auto *toggle = child<QAction>("enableAction");
+    QCOMPARE(toggle->text(), QStringLiteral("Disable"));
+    toggle->trigger();
     QTRY_COMPARE_WITH_TIMEOUT(m_agent->setEnabledCalls.size(), 1, 10000);
     QCOMPARE(m_agent->setEnabledCalls.constFirst(), std::make_pair(QStringLiteral("cpu"), false));
-    QTRY_COMPARE_WITH_TIMEOUT(pause->text(), QStringLiteral("Resume"), 10000);
-    QVERIFY(!child<QAction>("runNowAction")->isEnabled()); // a paused collector is not run by hand
-    pause->trigger();
+    QTRY_COMPARE_WITH_TIMEOUT(toggle->text(), QStringLiteral("Enable"), 10000);
+    QVERIFY(!child<QAction>("runNowAction")->isEnabled()); // a disabled collector is not run by hand
+    toggle->trigger();
     QTRY_COMPARE_WITH_TIMEOUT(m_agent->setEnabledCalls.size(), 2, 10000);
     QCOMPARE(m_agent->setEnabledCalls.constLast(), std::make_pair(QStringLiteral("cpu"), true));
 }

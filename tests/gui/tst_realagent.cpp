@@ -30,7 +30,7 @@ private Q_SLOTS:
     void showsCollectorsAndValues();
     void failingCollectorIsColouredAsFailing();
     void runNowTriggersARun();
-    void pauseAndResume();
+    void disableAndEnable();
     void trayReflectsHealth();
     void reconnectsAfterAgentRestart();
 
@@ -171,7 +171,7 @@ void tst_RealAgent::runNowTriggersARun()
     QCOMPARE(failed.count(), 0);
 }
 
-void tst_RealAgent::pauseAndResume()
+void tst_RealAgent::disableAndEnable()
 {
     QSignalSpy failed(m_client.get(), &AgentClient::callFailed);
     m_client->setEnabled(QStringLiteral("bad"), false);

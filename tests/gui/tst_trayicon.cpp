@@ -22,7 +22,7 @@ private Q_SLOTS:
 
     void tooltipAndHealth();
     void runNowMenu();
-    void pauseResumeMenu();
+    void enableDisableMenu();
     void reloadAndOpen();
     void notifiesWhenCollectorStartsFailing();
     void notifiesWhenAgentGoesAway();
@@ -96,7 +96,7 @@ void tst_TrayIcon::tooltipAndHealth()
     QVERIFY(!m_tray->icon().isNull());
     const qint64 failingIcon = m_tray->icon().cacheKey();
     QVERIFY2(m_tray->toolTip().contains(QLatin1String("4 collector(s)")), qPrintable(m_tray->toolTip()));
-    QVERIFY(m_tray->toolTip().contains(QLatin1String("2 ok, 1 failing, 0 running, 1 paused")));
+    QVERIFY(m_tray->toolTip().contains(QLatin1String("2 ok, 1 failing, 0 running, 1 disabled")));
     QVERIFY(m_tray->toolTip().contains(QLatin1String("Failing: disk")));
 
     CollectorStatus disk = m_agent->collectors.at(1);
@@ -116,22 +116,22 @@ void tst_TrayIcon::runNowMenu()
     QMenu *run = submenu(QStringLiteral("Run now"));
     QVERIFY(run);
     QCOMPARE(run->actions().size(), 4);
-    QVERIFY(!action(run, QStringLiteral("net"))->isEnabled()); // paused
+    QVERIFY(!action(run, QStringLiteral("net"))->isEnabled()); // disabled
     action(run, QStringLiteral("memory"))->trigger();
     QTRY_COMPARE_WITH_TIMEOUT(m_agent->runNowCalls, QStringList { QStringLiteral("memory") }, 10000);
 }
 
-void tst_TrayIcon::pauseResumeMenu()
+void tst_TrayIcon::enableDisableMenu()
 {
-    QMenu *pause = submenu(QStringLiteral("Pause / resume"));
-    QVERIFY(pause);
-    QVERIFY(action(pause, QStringLiteral("Resume net")));
-    action(pause, QStringLiteral("Pause cpu"))->trigger();
+    QMenu *toggle = submenu(QStringLiteral("Enable / disable"));
+    QVERIFY(toggle);
+    QVERIFY(action(toggle, QStringLiteral("Enable net")));
+    action(toggle, QStringLiteral("Disable cpu"))->trigger();
     QTRY_COMPARE_WITH_TIMEOUT(m_agent->setEnabledCalls.size(), 1, 10000);
     QCOMPARE(m_agent->setEnabledCalls.constFirst(), std::make_pair(QStringLiteral("cpu"), false));
-    QTRY_VERIFY_WITH_TIMEOUT(action(pause, QStringLiteral("Resume cpu")), 10000);
-    QVERIFY(action(pause, QStringLiteral("Resume cpu"))->isEnabled());
-    action(pause, QStringLiteral("Resume net"))->trigger();
+    QTRY_VERIFY_WITH_TIMEOUT(action(toggle, QStringLiteral("Enable cpu")), 10000);
+    QVERIFY(action(toggle, QStringLiteral("Enable cpu"))->isEnabled());
+    action(toggle, QStringLiteral("Enable net"))->trigger();
     QTRY_COMPARE_WITH_TIMEOUT(m_agent->setEnabledCalls.size(), 2, 10000);
     QCOMPARE(m_agent->setEnabledCalls.constLast(), std::make_pair(QStringLiteral("net"), true));
 }
