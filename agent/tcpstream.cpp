@@ -117,8 +117,14 @@ void TcpStream::connectToHost(const QString &host, quint16 port)
         endpoint.length = sizeof(sockaddr_in6);
     } else {
         m_hostIsName = true;
-        if (changeState(State::HostLookup))
-            startLookup(host, port);
+        if (!changeState(State::HostLookup))
+            return;
+        if (host.isEmpty()) {
+            m_errorString = QStringLiteral("no host name given");
+            failLater();
+            return;
+        }
+        startLookup(host, port);
         return;
     }
     m_hostIsName = false;
@@ -179,7 +185,8 @@ void TcpStream::startLookup(const QString &host, quint16 port)
                 if (TcpStream *owner = lookup->owner) {
                     // Posted while the owner is certainly alive; if it dies before the event runs, Qt drops it.
                     QMetaObject::invokeMethod(
-                        owner, [owner, lookup, result] { owner->lookupFinished(lookup.get(), result); },
+                        owner,
+                        [owner, lookup, result = std::move(result)] { owner->lookupFinished(lookup.get(), result); },
                         Qt::QueuedConnection);
                 }
             }

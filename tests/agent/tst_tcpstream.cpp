@@ -6,10 +6,77 @@
 #include <QTcpSocket>
 #include <QtTest>
 
+#include <condition_variable>
+#include <cstring>
+#include <dlfcn.h>
 #include <memory>
+#include <mutex>
+#include <netdb.h>
 #include <sys/socket.h>
 
 using namespace Garnet;
+
+namespace {
+
+// The resolver as the stream sees it: getaddrinfo() below takes the place of the C library's in this executable.
+// Under the reserved .invalid TLD, so that should the stand-in ever not be used, the names still resolve nowhere.
+constexpr char TwoAddressesHost[] = "two-addresses.garnet-test.invalid"; ///< 127.0.0.2, then 127.0.0.1
+constexpr char HeldHost[] = "held.garnet-test.invalid"; ///< 127.0.0.1, once the gate opens
+
+struct LookupGate
+{
+    std::mutex mutex;
+    std::condition_variable changed;
+    bool open = true;
+    int waiting = 0; ///< lookups of HeldHost held at the gate
+} g_gate;
+
+void setGateOpen(bool open)
+{
+    const std::lock_guard lock(g_gate.mutex);
+    g_gate.open = open;
+    g_gate.changed.notify_all();
+}
+
+int waitingAtGate()
+{
+    const std::lock_guard lock(g_gate.mutex);
+    return g_gate.waiting;
+}
+
+} // namespace
+
+extern "C" int getaddrinfo(const char *node, const char *service, const addrinfo *hints, addrinfo **result) noexcept
+{
+    using Resolver = int (*)(const char *, const char *, const addrinfo *, addrinfo **);
+    static const auto real = reinterpret_cast<Resolver>(::dlsym(RTLD_NEXT, "getaddrinfo"));
+    if (!node)
+        return real(node, service, hints, result);
+    addrinfo numeric = hints ? *hints : addrinfo {};
+    numeric.ai_flags |= AI_NUMERICHOST;
+    if (std::strcmp(node, HeldHost) == 0) {
+        std::unique_lock lock(g_gate.mutex);
+        ++g_gate.waiting;
+        g_gate.changed.wait(lock, [] { return g_gate.open; });
+        --g_gate.waiting;
+        return real("127.0.0.1", service, &numeric, result);
+    }
+    if (std::strcmp(node, TwoAddressesHost) == 0) {
+        addrinfo *second = nullptr;
+        if (const int status = real("127.0.0.1", service, &numeric, &second); status != 0)
+            return status;
+        if (const int status = real("127.0.0.2", service, &numeric, result); status != 0) {
+            ::freeaddrinfo(second);
+            return status;
+        }
+        addrinfo *last = *result;
+        while (last->ai_next)
+            last = last->ai_next;
+        last->ai_next = second; // glibc allocates and frees every entry on its own
+        return 0;
+    }
+    return real(node, service, hints, result);
+}
 
 namespace {
 
@@ -88,6 +155,7 @@ private Q_SLOTS:
     void connects();
     void refusedConnectionFails_data();
     void refusedConnectionFails();
+    void emptyHostFails();
     void unknownHostFails();
     void deliversAllBytesInOrder_data();
     void deliversAllBytesInOrder();
@@ -99,6 +167,9 @@ private Q_SLOTS:
     void abortDuringLookupIsSafe();
     void staleLookupResultIsIgnored();
     void destructionDuringLookupIsSafe();
+    void heldLookupAbortedOrDestroyed_data();
+    void heldLookupAbortedOrDestroyed();
+    void addressesAreTriedInOrder();
     void keepAlive();
 };
 
@@ -163,6 +234,17 @@ void tst_tcpstream::refusedConnectionFails()
     stream.connectToHost(host, port);
     QTRY_COMPARE_WITH_TIMEOUT(stream.state(), TcpStream::State::Connected, Timeout);
     QVERIFY(lookupsSettled());
+}
+
+void tst_tcpstream::emptyHostFails()
+{
+    TcpStream stream;
+    Recorder recorder(stream);
+    stream.connectToHost(QString(), 2003);
+    QCOMPARE(recorder.events.size(), 1);
+    QTRY_COMPARE_WITH_TIMEOUT(stream.state(), TcpStream::State::Unconnected, Timeout);
+    QCOMPARE(recorder.events.mid(1), (QStringList { QStringLiteral("error"), QStringLiteral("Unconnected") }));
+    QCOMPARE(stream.errorString(), QStringLiteral("no host name given"));
 }
 
 void tst_tcpstream::unknownHostFails()
@@ -386,6 +468,64 @@ void tst_tcpstream::destructionDuringLookupIsSafe()
     stream.reset();
     QVERIFY(lookupsSettled());
     QVERIFY(!server.hasPendingConnections());
+}
+
+void tst_tcpstream::heldLookupAbortedOrDestroyed_data()
+{
+    QTest::addColumn<bool>("destroy");
+    QTest::newRow("aborted") << false;
+    QTest::newRow("destroyed") << true;
+}
+
+void tst_tcpstream::heldLookupAbortedOrDestroyed()
+{
+    // A lookup certainly still running (a slow name server): neither abort() nor the destructor waits for it.
+    QFETCH(bool, destroy);
+    QTcpServer server;
+    QVERIFY(server.listen(QHostAddress::LocalHost, 0));
+    setGateOpen(false);
+    auto stream = std::make_unique<TcpStream>();
+    Recorder recorder(*stream);
+    stream->connectToHost(QLatin1String(HeldHost), server.serverPort());
+    QTRY_COMPARE_WITH_TIMEOUT(waitingAtGate(), 1, Timeout);
+    if (destroy) {
+        stream.reset();
+    } else {
+        stream->abort();
+        QCOMPARE(stream->state(), TcpStream::State::Unconnected);
+    }
+    QCOMPARE(waitingAtGate(), 1); // returned while the lookup still hangs
+    setGateOpen(true);
+    QVERIFY(lookupsSettled());
+    QCOMPARE(recorder.events,
+        (QStringList { QStringLiteral("HostLookup"), QStringLiteral("Unconnected") }).mid(0, destroy ? 1 : 2));
+    QVERIFY(!server.hasPendingConnections());
+    if (stream) { // still usable
+        stream->connectToHost(QLatin1String(HeldHost), server.serverPort());
+        QTRY_COMPARE_WITH_TIMEOUT(stream->state(), TcpStream::State::Connected, Timeout);
+    }
+}
+
+void tst_tcpstream::addressesAreTriedInOrder()
+{
+    QTcpServer server; // on 127.0.0.1 only: 127.0.0.2 refuses
+    QVERIFY(server.listen(QHostAddress::LocalHost, 0));
+    const quint16 port = server.serverPort();
+    TcpStream stream;
+    stream.connectToHost(QLatin1String(TwoAddressesHost), port);
+    QTRY_COMPARE_WITH_TIMEOUT(stream.state(), TcpStream::State::Connected, Timeout);
+    QVERIFY(stream.errorString().isEmpty()); // the refused first address is no longer news
+    QTRY_VERIFY_WITH_TIMEOUT(server.hasPendingConnections(), Timeout);
+    QCOMPARE(server.nextPendingConnection()->peerAddress(), QHostAddress(QHostAddress::LocalHost));
+    stream.abort();
+
+    // Both refuse: the error names each address tried.
+    server.close();
+    stream.connectToHost(QLatin1String(TwoAddressesHost), port);
+    QTRY_COMPARE_WITH_TIMEOUT(stream.state(), TcpStream::State::Unconnected, Timeout);
+    QCOMPARE(stream.errorString(),
+        QStringLiteral("connection refused at 127.0.0.2:%1; connection refused at 127.0.0.1:%1").arg(port));
+    QVERIFY(lookupsSettled());
 }
 
 void tst_tcpstream::keepAlive()
