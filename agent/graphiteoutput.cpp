@@ -5,7 +5,6 @@
 #include "logging.h"
 
 #include <QRandomGenerator>
-#include <QTcpSocket>
 #include <QTimer>
 
 #include <algorithm>
@@ -33,7 +32,7 @@ std::size_t wholeLinesPrefix(std::string_view data, std::size_t maxBytes)
 
 GraphiteOutput::GraphiteOutput(const OutputConfig &config, QObject *parent)
     : Output(config, parent)
-    , m_socket(new QTcpSocket(this))
+    , m_socket(new TcpStream(this))
     , m_reconnectTimer(new QTimer(this))
     , m_connectTimeout(new QTimer(this))
     , m_flushPoll(new QTimer(this))
@@ -60,12 +59,12 @@ GraphiteOutput::GraphiteOutput(const OutputConfig &config, QObject *parent)
         m_socket->abort(); // an unexpected end: replayed and reconnected like any other
     });
 
-    connect(m_socket, &QAbstractSocket::connected, this, &GraphiteOutput::onConnected);
-    connect(m_socket, &QAbstractSocket::stateChanged, this, &GraphiteOutput::onStateChanged);
-    connect(m_socket, &QAbstractSocket::bytesWritten, this, &GraphiteOutput::onBytesWritten);
-    connect(m_socket, &QAbstractSocket::errorOccurred, this, [this] { m_lastError = m_socket->errorString(); });
-    // Graphite never sends anything; reading keeps end-of-stream (a closed or dead peer) detected promptly.
-    connect(m_socket, &QIODevice::readyRead, this, [this] { m_socket->skip(m_socket->bytesAvailable()); });
+    // Graphite never sends anything; the stream reads it away, which detects end-of-stream (a closed or dead
+    // peer) promptly.
+    connect(m_socket, &TcpStream::connected, this, &GraphiteOutput::onConnected);
+    connect(m_socket, &TcpStream::stateChanged, this, &GraphiteOutput::onStateChanged);
+    connect(m_socket, &TcpStream::bytesWritten, this, &GraphiteOutput::onBytesWritten);
+    connect(m_socket, &TcpStream::errorOccurred, this, [this] { m_lastError = m_socket->errorString(); });
 }
 
 GraphiteOutput::~GraphiteOutput()
@@ -104,7 +103,7 @@ void GraphiteOutput::start()
 
 void GraphiteOutput::connectNow()
 {
-    if (m_stopped || m_socket->state() != QAbstractSocket::UnconnectedState)
+    if (m_stopped || m_socket->state() != TcpStream::State::Unconnected)
         return;
     m_lastError.clear();
     m_socket->connectToHost(config().host, config().port);
@@ -114,7 +113,7 @@ void GraphiteOutput::connectNow()
 void GraphiteOutput::onConnected()
 {
     m_connectTimeout->stop();
-    m_socket->setSocketOption(QAbstractSocket::KeepAliveOption, 1);
+    m_socket->setKeepAlive(true);
     if (m_everConnected)
         markReconnect();
     if (m_failedAttempts > 0 || m_everConnected)
@@ -135,9 +134,9 @@ void GraphiteOutput::onConnected()
     writeNow();
 }
 
-void GraphiteOutput::onStateChanged(QAbstractSocket::SocketState state)
+void GraphiteOutput::onStateChanged(TcpStream::State state)
 {
-    if (state == QAbstractSocket::UnconnectedState)
+    if (state == TcpStream::State::Unconnected)
         connectionEnded();
 }
 
@@ -145,13 +144,13 @@ void GraphiteOutput::connectionEnded()
 {
     m_connectTimeout->stop();
     m_stallTimer->stop();
-    // Qt reports a failed attempt's state change before its error: read the error from the socket then.
+    // Why it ended: the stream's error, or why this side aborted it (a timeout).
     const QString reason = m_lastError.isEmpty() ? m_socket->errorString() : m_lastError;
     if (m_connectionUp) {
         m_connectionUp = false;
         if (m_connectedFor.elapsed() >= StableConnectionMs)
             m_backoff = InitialBackoff;
-        // What Qt had not handed to the kernel was never sent: queue lines go back to the queue, replay
+        // What the stream had not handed to the kernel was never sent: queue lines go back to the queue, replay
         // lines back to the replay buffer. What the kernel took may be lost with the peer: replay it.
         std::string replay;
         std::string unsent;
@@ -233,7 +232,7 @@ void GraphiteOutput::writeQueued()
 
 void GraphiteOutput::writeNow()
 {
-    if (!m_connectionUp || m_stopped || m_socket->state() != QAbstractSocket::ConnectedState)
+    if (!m_connectionUp || m_stopped || m_socket->state() != TcpStream::State::Connected)
         return;
     while (m_socket->bytesToWrite() < MaxBufferedBytes) {
         Batch batch;

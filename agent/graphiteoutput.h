@@ -3,8 +3,8 @@
 #pragma once
 
 #include "output.h"
+#include "tcpstream.h"
 
-#include <QAbstractSocket>
 #include <QDeadlineTimer>
 #include <QElapsedTimer>
 
@@ -12,7 +12,6 @@
 #include <string>
 #include <vector>
 
-class QTcpSocket;
 class QTimer;
 
 namespace Garnet {
@@ -24,14 +23,14 @@ namespace Garnet {
  * backoff (100 ms doubling to 30 s, ±20 % jitter), logging once per state change, not per attempt.
  *
  * Writing: batches of whole lines (up to BatchBytes) are taken from the queue and written while the
- * socket's own buffer holds less than MaxBufferedBytes; more follows on bytesWritten. A batch counts as
- * sent once Qt has handed all of it to the kernel.
+ * stream's own buffer holds less than MaxBufferedBytes; more follows on bytesWritten. A batch counts as
+ * sent once the stream has handed all of it to the kernel.
  *
  * Replay (plaintext has no acknowledgements): every batch handed to the kernel is kept in a history for
  * config().replayWindow, and longer while the kernel still holds unacknowledged bytes (SIOCOUTQ), bounded
  * by MaxReplayBytes. After an UNEXPECTED disconnect that history is resent first on the next connection
- * (counted as replayed: duplicates, outside the invariant), and batches Qt had not yet handed to the
- * kernel go back to the front of the queue (they were never sent). Graphite overwrites a point with the
+ * (counted as replayed: duplicates, outside the invariant), and batches the stream had not yet handed to
+ * the kernel go back to the front of the queue (they were never sent). Graphite overwrites a point with the
  * same name and timestamp, so duplicates are harmless; gaps are not.
  */
 class GraphiteOutput : public Output
@@ -77,7 +76,7 @@ private:
 
     void connectNow();
     void onConnected();
-    void onStateChanged(QAbstractSocket::SocketState state);
+    void onStateChanged(TcpStream::State state);
     void onBytesWritten(qint64 bytes);
     void writeNow();
     void connectionEnded();
@@ -90,7 +89,7 @@ private:
     std::string newBuffer();
     void recycle(std::string &&buffer);
 
-    QTcpSocket *m_socket;
+    TcpStream *m_socket;
     QTimer *m_reconnectTimer;
     QTimer *m_connectTimeout;
     QTimer *m_flushPoll;
