@@ -272,12 +272,13 @@ void SocketServer::readFrom(Connection &connection)
             budget -= n;
             continue;
         }
-        if (n < 0 && errno == EINTR)
+        const int error = n < 0 ? errno : 0;
+        if (error == EINTR)
             continue;
-        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+        if (error == EAGAIN || error == EWOULDBLOCK)
             return;
-        if (n < 0)
-            qCDebug(lcSocket).noquote() << "connection from pid" << connection.pid << "ended:" << errnoText(errno);
+        if (error != 0) // ECONNRESET and the like: what was read stays read
+            qCDebug(lcSocket).noquote() << "connection from pid" << connection.pid << "ended:" << errnoText(error);
         finish(connection); // 0: the writer closed and all it sent is read; an error: nothing more will come
         return;
     }
