@@ -112,6 +112,27 @@ int connectRaw(const QString &path)
     return -1;
 }
 
+/** The server's end of the one connection open to path (this process is the server): -1 if none. */
+int acceptedDescriptor(const QString &path)
+{
+    const QByteArray encoded = QFile::encodeName(path);
+    const QStringList fds = QDir(QStringLiteral("/proc/self/fd")).entryList(QDir::Files | QDir::System);
+    for (const QString &name : fds) {
+        const int fd = name.toInt();
+        int listening = 1;
+        socklen_t length = sizeof(listening);
+        sockaddr_un address {};
+        socklen_t addressLength = sizeof(address);
+        if (::getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &listening, &length) != 0 || listening
+            || ::getsockname(fd, reinterpret_cast<sockaddr *>(&address), &addressLength) != 0
+            || address.sun_family != AF_UNIX)
+            continue;
+        if (QByteArray(address.sun_path) == encoded)
+            return fd;
+    }
+    return -1;
+}
+
 /**
  * A writer thread that sends whole chunks of FloodLine as fast as the socket takes them, until stopped
  * (or until a cap, so a server that never lets go of the event loop fails the test instead of hanging it).
@@ -200,6 +221,7 @@ private Q_SLOTS:
     void floodingWriterStarvesNeitherTimersNorOtherWriters();
     void endOfStreamWithDataBufferedIsReadToTheEnd();
     void killedWriterLosesNothingItSent();
+    void resetByTheWriterKeepsWhatItSent();
     void pauseWhileReadingStopsAndResumeReadsTheRest();
     void congestedSinkStopsReadingUntilResumed();
     void acceptOutOfDescriptorsRetriesAndRecovers();
@@ -656,6 +678,37 @@ void tst_socketserver::killedWriterLosesNothingItSent()
     QVERIFY(sink.lineCount > readBeforeKill);
     QVERIFY(sink.byCollector["w"] == prefix.substr(0, complete));
     QCOMPARE(sink.rejects.size(), std::size_t(complete < sent ? 1 : 0));
+    QCOMPARE(server.counters().openConnections, 0);
+}
+
+void tst_socketserver::resetByTheWriterKeepsWhatItSent()
+{
+    RecordingSink sink;
+    SocketServer server(sink, nullptr, context("w"));
+    QVERIFY(server.listen(socketPath()));
+    QSignalSpy disconnected(&server, &SocketServer::clientDisconnected);
+    const int client = connectRaw(socketPath());
+    QVERIFY(client >= 0);
+    const std::string before = numberedLines(QStringLiteral("before"), 10);
+    QCOMPARE(::send(client, before.data(), before.size(), MSG_NOSIGNAL), ssize_t(before.size()));
+    QTRY_COMPARE(sink.lineCount, 10); // read before the reset
+
+    // Closing a Unix socket resets the connection only if the closing side leaves data unread. The server
+    // never writes, so its end of the connection puts a byte in the writer's queue here.
+    const int serverEnd = acceptedDescriptor(socketPath());
+    QVERIFY(serverEnd >= 0);
+    QCOMPARE(::send(serverEnd, "x", 1, MSG_DONTWAIT | MSG_NOSIGNAL), ssize_t(1));
+    server.setPaused(true); // what follows is still queued when the reset arrives
+    const std::string after = numberedLines(QStringLiteral("after"), 10) + "cut.off 1";
+    QCOMPARE(::send(client, after.data(), after.size(), MSG_NOSIGNAL), ssize_t(after.size()));
+    ::close(client);
+
+    server.setPaused(false);
+    QTRY_COMPARE(disconnected.size(), 1);
+    QCOMPARE(server.counters().bytesRead, qint64(before.size() + after.size()));
+    QVERIFY(sink.byCollector["w"] == before + numberedLines(QStringLiteral("after"), 10));
+    QCOMPARE(sink.rejects.size(), std::size_t(1));
+    QCOMPARE(sink.rejects[0].second, RejectReason::Unterminated);
     QCOMPARE(server.counters().openConnections, 0);
 }
 
