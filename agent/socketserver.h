@@ -117,6 +117,7 @@ private:
     int bindInPlace(const QByteArray &encodedPath);
     /** Accept up to limit pending connections (until the backlog is empty). */
     void acceptConnections(int limit);
+    /** A connection just accepted: checked against allowed ids and max_connections, then read. */
     void adopt(int fd);
     void stopListening();
     /** Over the limit: make room by evicting an idle unattributed connection (only for an attributed one). */
