@@ -8,8 +8,7 @@
 
 #include <QFile>
 #include <QFileInfo>
-#include <QLocalServer>
-#include <QLocalSocket>
+#include <QSocketNotifier>
 #include <QTimer>
 
 #include <algorithm>
@@ -32,16 +31,6 @@ QString errnoText(int error)
     return QString::fromLocal8Bit(std::strerror(error));
 }
 
-/** The peer's pid, uid and gid as of connect(); pid 0 and uid/gid -1 when unknown. */
-ucred peerCredentials(QLocalSocket *socket)
-{
-    ucred credentials { 0, uid_t(-1), gid_t(-1) };
-    socklen_t length = sizeof(credentials);
-    if (::getsockopt(int(socket->socketDescriptor()), SOL_SOCKET, SO_PEERCRED, &credentials, &length) != 0)
-        return { 0, uid_t(-1), gid_t(-1) };
-    return credentials;
-}
-
 RunContextPtr defaultUnattributedContext()
 {
     auto context = std::make_shared<RunContext>();
@@ -57,10 +46,16 @@ SocketServer::SocketServer(LineSink &sink, Resolver resolver, RunContextPtr unat
     , m_resolver(std::move(resolver))
     , m_unattributed(unattributed ? std::move(unattributed) : defaultUnattributedContext())
     , m_readBuffer(new char[ReadChunkBytes])
+    , m_acceptRetryTimer(new QTimer(this))
     , m_idleTimer(new QTimer(this))
 {
     m_clock.start();
     connect(m_idleTimer, &QTimer::timeout, this, &SocketServer::closeIdle);
+    m_acceptRetryTimer->setSingleShot(true);
+    connect(m_acceptRetryTimer, &QTimer::timeout, this, [this] {
+        if (m_listenNotifier)
+            m_listenNotifier->setEnabled(true);
+    });
     setOptions(SocketOptions {});
 }
 
@@ -77,7 +72,7 @@ void SocketServer::setUnattributedContext(RunContextPtr context)
 bool SocketServer::listen(const QString &path)
 {
     m_error.clear();
-    if (m_server) {
+    if (m_listenFd >= 0) {
         m_error = QStringLiteral("already listening on %1").arg(m_path);
         return false;
     }
@@ -99,17 +94,10 @@ bool SocketServer::listen(const QString &path)
     const int fd = bindInPlace(encoded);
     if (fd < 0)
         return false;
-    auto *server = new QLocalServer(this);
-    if (!server->listen(qintptr(fd))) {
-        m_error = QStringLiteral("cannot listen on %1: %2").arg(path, server->errorString());
-        ::close(fd);
-        ::unlink(encoded.constData());
-        delete server;
-        return false;
-    }
-    m_server = server;
+    m_listenFd = fd;
     m_path = path;
-    connect(m_server, &QLocalServer::newConnection, this, &SocketServer::acceptConnections);
+    m_listenNotifier = new QSocketNotifier(fd, QSocketNotifier::Read, this);
+    connect(m_listenNotifier, &QSocketNotifier::activated, this, [this] { acceptConnections(MaxAcceptsPerWakeup); });
     qCInfo(lcSocket).noquote() << "listening on" << path;
     return true;
 }
@@ -209,60 +197,15 @@ bool SocketServer::clearStaleSocket(const QByteArray &encodedPath)
     return true;
 }
 
-void SocketServer::acceptConnections()
+void SocketServer::stopListening()
 {
-    while (m_server && m_server->hasPendingConnections()) {
-        QLocalSocket *socket = m_server->nextPendingConnection();
-        if (!socket)
-            break;
-        socket->setParent(this);
-        const ucred peer = peerCredentials(socket);
-        if (!peerAllowed(int(socket->socketDescriptor()), peer.uid, peer.gid)) {
-            ++m_counters.deniedConnections;
-            notice(Notice::Denied,
-                QStringLiteral("refused a connection from uid %1 gid %2 (pid %3): not in allowed_uids/allowed_gids")
-                    .arg(qint64(peer.uid) == qint64(uid_t(-1)) ? -1 : qint64(peer.uid))
-                    .arg(qint64(peer.gid) == qint64(gid_t(-1)) ? -1 : qint64(peer.gid))
-                    .arg(peer.pid));
-            socket->abort();
-            socket->deleteLater();
-            continue;
-        }
-        RunContextPtr attributedTo;
-        if (peer.pid > 0 && m_resolver)
-            attributedTo = m_resolver(peer.pid);
-        if (qint64(m_connections.size()) >= m_maxConnections && !makeRoom(attributedTo != nullptr)) {
-            ++m_counters.refusedConnections;
-            notice(Notice::Refused,
-                QStringLiteral("refused a connection from pid %1: max_connections (%2) are open")
-                    .arg(peer.pid)
-                    .arg(m_maxConnections));
-            socket->abort();
-            socket->deleteLater();
-            continue;
-        }
-        socket->setReadBufferSize(ReadChunkBytes);
-        auto connection = std::make_unique<Connection>();
-        connection->socket = socket;
-        connection->pid = peer.pid;
-        connection->lastLineMs = m_clock.elapsed();
-        connection->context = std::move(attributedTo);
-        if (!connection->context) {
-            connection->context = m_unattributed;
-            ++m_counters.unattributedConnections;
-            qCDebug(lcSocket) << "connection from pid" << connection->pid << "belongs to no collector run";
-        }
-        ++m_counters.connections;
-        ++m_counters.openConnections;
-        Connection *raw = connection.get();
-        m_connections.push_back(std::move(connection));
-        connect(socket, &QLocalSocket::readyRead, this, [this, raw] { readFrom(*raw); });
-        connect(socket, &QLocalSocket::disconnected, this, [this, raw] {
-            raw->ended = true;
-            readFrom(*raw);
-        });
-        readFrom(*raw); // it may have written (and even closed) before we got here
-    }
+    m_acceptRetryTimer->stop();
+    // close() may run from within the listener's activated(): delete it from the event loop.
+    m_listenNotifier->setEnabled(false);
+    m_listenNotifier->deleteLater();
+    m_listenNotifier = nullptr;
+    ::close(m_listenFd);
+    m_listenFd = -1;
 }
 
 void SocketServer::setPaused(bool paused)
@@ -271,18 +214,38 @@ void SocketServer::setPaused(bool paused)
         qCDebug(lcSocket) << (paused ? "pausing" : "resuming") << "reads from" << m_connections.size()
                           << "connection(s)";
     m_paused = paused;
-    // Readers may also have stopped on their own because the sink was congested: resume them in any case.
-    if (!paused && !m_resumeScheduled) {
-        // Data already buffered produces no new readyRead: read it from the event loop, outside the caller.
+    if (paused) {
+        if (m_readersEnabled)
+            setReadersEnabled(false); // level-triggered notifiers would fire for the data we leave unread
+        return;
+    }
+    // Readers may also have stopped on their own because the sink was congested: resume them in any case,
+    // from the event loop, outside the caller.
+    if (!m_resumeScheduled) {
         m_resumeScheduled = true;
         QMetaObject::invokeMethod(this, &SocketServer::resumeReading, Qt::QueuedConnection);
     }
 }
 
+bool SocketServer::readingAllowed() const
+{
+    return !m_paused && !m_sink.isCongested();
+}
+
+void SocketServer::setReadersEnabled(bool enabled)
+{
+    m_readersEnabled = enabled;
+    for (const auto &connection : m_connections)
+        connection->notifier->setEnabled(enabled);
+}
+
 void SocketServer::resumeReading()
 {
     m_resumeScheduled = false;
-    for (std::size_t i = 0; i < m_connections.size() && !m_paused;) {
+    if (!readingAllowed())
+        return; // paused again meanwhile, or still congested: the next setPaused(false) resumes
+    setReadersEnabled(true);
+    for (std::size_t i = 0; i < m_connections.size() && readingAllowed();) {
         Connection *connection = m_connections[i].get();
         readFrom(*connection); // may finish (erase) this connection, never another
         if (i < m_connections.size() && m_connections[i].get() == connection)
@@ -292,14 +255,33 @@ void SocketServer::resumeReading()
 
 void SocketServer::readFrom(Connection &connection)
 {
-    while (!m_paused && !m_sink.isCongested()) {
-        const qint64 n = connection.socket->read(m_readBuffer.get(), ReadChunkBytes);
-        if (n <= 0)
-            break;
-        consume(connection, std::string_view(m_readBuffer.get(), std::size_t(n)));
+    for (qint64 budget = ReadBudgetBytes;;) {
+        if (!readingAllowed()) {
+            // The rest waits in the kernel (writers block) until setPaused(false).
+            if (m_readersEnabled)
+                setReadersEnabled(false);
+            return;
+        }
+        if (budget <= 0)
+            return; // the notifier fires again for the rest, after timers and the other connections had a turn
+        const ssize_t n = ::read(connection.fd, m_readBuffer.get(), std::size_t(ReadChunkBytes));
+        if (n > 0) {
+            consume(connection, std::string_view(m_readBuffer.get(), std::size_t(n)));
+            if (n < ReadChunkBytes)
+                return; // drained for now: the notifier reports more data, or the end
+            budget -= n;
+            continue;
+        }
+        const int error = n < 0 ? errno : 0;
+        if (error == EINTR)
+            continue;
+        if (error == EAGAIN || error == EWOULDBLOCK)
+            return;
+        if (error != 0) // ECONNRESET and the like: what was read stays read
+            qCDebug(lcSocket).noquote() << "connection from pid" << connection.pid << "ended:" << errnoText(error);
+        finish(connection); // 0: the writer closed and all it sent is read; an error: nothing more will come
+        return;
     }
-    if (connection.ended && connection.socket->bytesAvailable() == 0)
-        finish(connection);
 }
 
 void SocketServer::consume(Connection &connection, std::string_view data)
@@ -322,10 +304,12 @@ void SocketServer::finish(Connection &connection)
 {
     if (!connection.framer.takeTail().empty())
         m_sink.rejectLine(*connection.context, RejectReason::Unterminated);
-    QLocalSocket *socket = connection.socket;
-    disconnect(socket, nullptr, this, nullptr);
-    socket->abort();
-    socket->deleteLater();
+    // We may be inside this notifier's activated(): switch it off now, delete it from the event loop.
+    QSocketNotifier *notifier = connection.notifier;
+    notifier->setEnabled(false);
+    disconnect(notifier, nullptr, this, nullptr);
+    notifier->deleteLater();
+    ::close(connection.fd);
     --m_counters.openConnections;
     const auto it = std::find_if(m_connections.begin(), m_connections.end(),
         [&](const std::unique_ptr<Connection> &c) { return c.get() == &connection; });
@@ -336,29 +320,23 @@ void SocketServer::finish(Connection &connection)
 
 void SocketServer::close()
 {
-    if (m_server) {
-        // Writers that connected but were not accepted yet have data too.
-        for (int i = 0; i < MaxBacklogOnClose && m_server->waitForNewConnection(0); ++i)
-            acceptConnections();
-        m_server->close(); // also removes the socket file
-        delete m_server;
-        m_server = nullptr;
+    if (m_listenFd >= 0) {
+        acceptConnections(MaxBacklogOnClose); // writers that connected but were not accepted yet have data too
+        stopListening();
     }
     // Read what the writers already sent, paused or not: this is the last chance.
     while (!m_connections.empty()) {
         Connection &connection = *m_connections.back();
-        // From here on only this loop reads: waitForReadyRead() may emit disconnected() synchronously.
-        disconnect(connection.socket, nullptr, this, nullptr);
-        qint64 drained = 0;
-        for (;;) {
-            const qint64 n = connection.socket->read(m_readBuffer.get(), ReadChunkBytes);
+        for (qint64 drained = 0; drained < MaxDrainBytesOnClose;) {
+            const ssize_t n = ::read(connection.fd, m_readBuffer.get(), std::size_t(ReadChunkBytes));
             if (n > 0) {
                 consume(connection, std::string_view(m_readBuffer.get(), std::size_t(n)));
                 drained += n;
+            } else if (n < 0 && errno == EINTR) {
                 continue;
+            } else {
+                break; // EAGAIN: nothing more sent; 0 or an error: the end
             }
-            if (drained >= MaxDrainBytesOnClose || !connection.socket->waitForReadyRead(0))
-                break;
         }
         finish(connection);
     }

@@ -15,8 +15,7 @@
 #include <sys/types.h>
 #include <vector>
 
-class QLocalServer;
-class QLocalSocket;
+class QSocketNotifier;
 class QTimer;
 
 namespace Garnet {
@@ -36,6 +35,7 @@ struct SocketCounters
     qint64 deniedConnections = 0; ///< closed at once: the peer's uid/gid is not in allowed_uids/allowed_gids
     qint64 idleClosed = 0; ///< unattributed connections closed after idle_timeout without a complete line
     qint64 evictedConnections = 0; ///< idle unattributed connections closed to make room for a collector's
+    qint64 acceptFailures = 0; ///< accept() failed for want of descriptors or memory; the listener rested briefly
 };
 
 /**
@@ -50,14 +50,17 @@ struct SocketCounters
  * slow-loris writers alike; collectors are bounded by their run's timeout instead). A partial line never holds
  * more than MaxLineLength bytes. Everything refused or closed is counted and logged (at most once per 10 s).
  *
- * Reading uses one reusable buffer and a bounded per-connection read buffer, so while paused (or while
- * the sink is congested) the kernel buffer fills and writers block instead of the agent growing.
+ * Plain descriptors watched by QSocketNotifiers (no QtNetwork): each read() goes straight into one reusable
+ * buffer and a connection keeps nothing but its partial line. While paused (or while the sink is congested)
+ * the notifiers are off, so the kernel buffer fills and writers block instead of the agent growing. A wakeup
+ * reads a bounded amount per connection, so a flooding writer cannot keep timers or other writers waiting.
  */
 class SocketServer : public QObject
 {
     Q_OBJECT
 public:
-    static constexpr qint64 ReadChunkBytes = 64 * 1024; ///< one read() and the per-connection buffer bound
+    static constexpr qint64 ReadChunkBytes = 64 * 1024; ///< one read()
+    static constexpr qint64 ReadBudgetBytes = 4 * ReadChunkBytes; ///< per connection per wakeup
     using Resolver = std::function<RunContextPtr(pid_t)>;
     /** fallback: context for writers no run claims (collector "unattributed"). */
     SocketServer(LineSink &sink, Resolver resolver, RunContextPtr unattributed, QObject *parent = nullptr);
@@ -74,7 +77,10 @@ public:
     QString errorString() const { return m_error; }
     SocketCounters counters() const { return m_counters; }
 
-    /** Stop reading from clients (backpressure) or resume; resuming processes already-buffered data. */
+    /**
+     * Stop reading from clients (backpressure) or resume; resuming reads what is already buffered. Driven by
+     * the sink's congestion: a reader that finds the sink congested stops all reading until setPaused(false).
+     */
     void setPaused(bool paused);
     bool isPaused() const { return m_paused; }
 
@@ -94,13 +100,14 @@ Q_SIGNALS:
     void clientDisconnected(); ///< mostly for tests
 
 private:
+    static constexpr int MaxAcceptsPerWakeup = 256; ///< a connection storm cannot hold up the event loop either
     struct Connection
     {
-        QLocalSocket *socket = nullptr;
+        int fd = -1;
+        QSocketNotifier *notifier = nullptr; ///< Read; off while reading is stopped
         LineFramer framer;
         RunContextPtr context;
         pid_t pid = 0;
-        bool ended = false; ///< the writer closed; finish once its buffered data is read
         bool sawLine = false; ///< a complete line arrived since the last idle check
         qint64 lastLineMs = 0; ///< m_clock time of the last complete line (or of the accept)
     };
@@ -108,16 +115,23 @@ private:
     bool clearStaleSocket(const QByteArray &encodedPath);
     /** A listening socket at encodedPath, with the configured mode from the moment the file exists. */
     int bindInPlace(const QByteArray &encodedPath);
-    void acceptConnections();
+    /** Accept up to limit pending connections (until the backlog is empty). */
+    void acceptConnections(int limit);
+    /** A connection just accepted: checked against allowed ids and max_connections, then read. */
+    void adopt(int fd);
+    void stopListening();
     /** Over the limit: make room by evicting an idle unattributed connection (only for an attributed one). */
     bool makeRoom(bool forAttributed);
     bool peerAllowed(int fd, uid_t uid, gid_t gid) const;
     void closeIdle();
     void raiseFileLimit();
-    enum class Notice { Refused, Denied, Idle, Evicted, Count };
+    enum class Notice { Refused, Denied, Idle, Evicted, AcceptFailed, Count };
     void notice(Notice kind, const QString &message);
     void resumeReading();
-    /** Read what the connection has buffered (unless paused); finishes it once it ended and is drained. */
+    bool readingAllowed() const;
+    /** Turn every connection's notifier on or off (backpressure: off leaves the data in the kernel). */
+    void setReadersEnabled(bool enabled);
+    /** Read up to ReadBudgetBytes (unless paused); finishes the connection at end of stream. */
     void readFrom(Connection &connection);
     void consume(Connection &connection, std::string_view data);
     void finish(Connection &connection);
@@ -125,7 +139,8 @@ private:
     LineSink &m_sink;
     Resolver m_resolver;
     RunContextPtr m_unattributed;
-    QLocalServer *m_server = nullptr;
+    int m_listenFd = -1;
+    QSocketNotifier *m_listenNotifier = nullptr;
     std::vector<std::unique_ptr<Connection>> m_connections;
     std::unique_ptr<char[]> m_readBuffer;
     QString m_path;
@@ -133,6 +148,7 @@ private:
     SocketCounters m_counters;
     SocketOptions m_options;
     int m_maxConnections = 1024;
+    QTimer *m_acceptRetryTimer; ///< re-enables the listener after accept() ran out of descriptors
     QTimer *m_idleTimer;
     QElapsedTimer m_clock;
     struct NoticeLog
@@ -142,6 +158,7 @@ private:
     };
     NoticeLog m_notices[int(Notice::Count)];
     bool m_paused = false;
+    bool m_readersEnabled = true;
     bool m_resumeScheduled = false;
 };
 

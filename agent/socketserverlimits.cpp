@@ -1,13 +1,13 @@
 // SPDX-FileCopyrightText: 2026 The Garnet authors
 // SPDX-License-Identifier: MIT
-// SocketServer: who may connect and for how long (allowed ids, max_connections, idle_timeout, file limit).
+// SocketServer: who may connect and for how long (accepting, allowed ids, max_connections, idle_timeout, file limit).
 #include "socketserver.h"
 
 #include "linesink.h"
 #include "logging.h"
 
 #include <QFile>
-#include <QLocalSocket>
+#include <QSocketNotifier>
 #include <QTimer>
 
 #include <algorithm>
@@ -27,6 +27,22 @@ namespace {
 constexpr qint64 NoticeIntervalMs = 10000; // at most one message per kind per 10 s
 constexpr rlim_t FileReserve = 256; // descriptors kept for everything but client connections
 constexpr int MaxGroups = 65536;
+constexpr int AcceptRetryMs = 250; // out of descriptors: the listener rests instead of spinning
+
+QString errnoText(int error)
+{
+    return QString::fromLocal8Bit(std::strerror(error));
+}
+
+/** The peer's pid, uid and gid as of connect(); pid 0 and uid/gid -1 when unknown. */
+ucred peerCredentials(int fd)
+{
+    ucred credentials { 0, uid_t(-1), gid_t(-1) };
+    socklen_t length = sizeof(credentials);
+    if (::getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &credentials, &length) != 0)
+        return { 0, uid_t(-1), gid_t(-1) };
+    return credentials;
+}
 
 bool contains(const std::vector<quint32> &ids, quint32 id)
 {
@@ -43,11 +59,11 @@ void SocketServer::setOptions(const SocketOptions &options)
     const auto check
         = std::clamp(options.idleTimeout / 4, std::chrono::milliseconds(100), std::chrono::milliseconds(5000));
     m_idleTimer->start(check);
-    if (modeChanged && m_server && !m_path.isEmpty()) {
+    if (modeChanged && m_listenFd >= 0 && !m_path.isEmpty()) {
         const QByteArray encoded = QFile::encodeName(m_path);
         if (::chmod(encoded.constData(), mode_t(m_options.mode)) != 0)
-            qCWarning(lcSocket).noquote() << "cannot set mode" << QString::number(m_options.mode, 8) << "on" << m_path
-                                          << ':' << QString::fromLocal8Bit(std::strerror(errno));
+            qCWarning(lcSocket).noquote()
+                << "cannot set mode" << QString::number(m_options.mode, 8) << "on" << m_path << ':' << errnoText(errno);
     }
 }
 
@@ -77,6 +93,81 @@ void SocketServer::raiseFileLimit()
                                              .arg(qulonglong(limit.rlim_max))
                                              .arg(m_maxConnections);
     }
+}
+
+void SocketServer::acceptConnections(int limit)
+{
+    for (int accepted = 0; m_listenFd >= 0 && accepted < limit;) {
+        const int fd = ::accept4(m_listenFd, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
+        if (fd >= 0) {
+            ++accepted;
+            adopt(fd);
+            continue;
+        }
+        const int error = errno;
+        if (error == EINTR || error == ECONNABORTED)
+            continue; // interrupted, or a client that gave up while queued
+        if (error == EAGAIN || error == EWOULDBLOCK)
+            return; // the backlog is empty
+        // Out of descriptors (EMFILE, ENFILE) or memory: the connection stays queued. The notifier is
+        // level-triggered and would fire again at once, so the listener rests instead of spinning.
+        ++m_counters.acceptFailures;
+        notice(Notice::AcceptFailed,
+            QStringLiteral("cannot accept a connection: %1; retrying in %2 ms")
+                .arg(errnoText(error))
+                .arg(AcceptRetryMs));
+        if (m_listenNotifier) {
+            m_listenNotifier->setEnabled(false);
+            m_acceptRetryTimer->start(AcceptRetryMs);
+        }
+        return;
+    }
+}
+
+void SocketServer::adopt(int fd)
+{
+    const ucred peer = peerCredentials(fd);
+    if (!peerAllowed(fd, peer.uid, peer.gid)) {
+        ++m_counters.deniedConnections;
+        notice(Notice::Denied,
+            QStringLiteral("refused a connection from uid %1 gid %2 (pid %3): not in allowed_uids/allowed_gids")
+                .arg(qint64(peer.uid) == qint64(uid_t(-1)) ? -1 : qint64(peer.uid))
+                .arg(qint64(peer.gid) == qint64(gid_t(-1)) ? -1 : qint64(peer.gid))
+                .arg(peer.pid));
+        ::close(fd);
+        return;
+    }
+    RunContextPtr attributedTo;
+    if (peer.pid > 0 && m_resolver)
+        attributedTo = m_resolver(peer.pid);
+    if (qint64(m_connections.size()) >= m_maxConnections && !makeRoom(attributedTo != nullptr)) {
+        ++m_counters.refusedConnections;
+        notice(Notice::Refused,
+            QStringLiteral("refused a connection from pid %1: max_connections (%2) are open")
+                .arg(peer.pid)
+                .arg(m_maxConnections));
+        ::close(fd);
+        return;
+    }
+    auto connection = std::make_unique<Connection>();
+    connection->fd = fd;
+    connection->notifier = new QSocketNotifier(QSocketNotifier::Read, this);
+    connection->notifier->setSocket(fd);
+    connection->notifier->setEnabled(m_readersEnabled);
+    connection->pid = peer.pid;
+    connection->lastLineMs = m_clock.elapsed();
+    connection->context = std::move(attributedTo);
+    if (!connection->context) {
+        connection->context = m_unattributed;
+        ++m_counters.unattributedConnections;
+        qCDebug(lcSocket) << "connection from pid" << connection->pid << "belongs to no collector run";
+    }
+    ++m_counters.connections;
+    ++m_counters.openConnections;
+    Connection *raw = connection.get();
+    m_connections.push_back(std::move(connection));
+    connect(raw->notifier, &QSocketNotifier::activated, this, [this, raw] { readFrom(*raw); });
+    readFrom(*raw); // it may have written (and even closed) before we got here
 }
 
 bool SocketServer::peerAllowed(int fd, uid_t uid, gid_t gid) const
@@ -112,7 +203,7 @@ bool SocketServer::makeRoom(bool forAttributed)
     // A collector's connection goes first: the unattributed connection idle for longest makes way.
     Connection *victim = nullptr;
     for (const auto &connection : m_connections) {
-        if (connection->context->attributed || connection->ended)
+        if (connection->context->attributed)
             continue;
         if (!victim || connection->lastLineMs < victim->lastLineMs)
             victim = connection.get();
@@ -140,7 +231,7 @@ void SocketServer::closeIdle()
         if (connection->sawLine || paused) {
             connection->sawLine = false;
             connection->lastLineMs = now;
-        } else if (!connection->context->attributed && !connection->ended && now - connection->lastLineMs >= timeout) {
+        } else if (!connection->context->attributed && now - connection->lastLineMs >= timeout) {
             idle.push_back(connection.get());
         }
     }
