@@ -130,6 +130,7 @@ void AgentDBusService::attach()
 void AgentDBusService::onCollectorsChanged()
 {
     attach();
+    m_settledStates.removeIf([this](const auto &entry) { return findCollector(entry.key()) == nullptr; });
     m_store.retainCollectors([this](std::string_view name) {
         if (name == SelfMetricsCollector || name == UnattributedCollector)
             return true;
@@ -141,10 +142,27 @@ void AgentDBusService::onCollectorsChanged()
 
 void AgentDBusService::onCollectorStateChanged()
 {
-    if (const auto *collector = qobject_cast<const Garnet::Collector *>(sender())) {
-        Q_EMIT CollectorStateChanged(collector->name(), collectorStateName(collector->state()));
+    const auto *collector = qobject_cast<const Garnet::Collector *>(sender());
+    if (!collector)
+        return;
+    const CollectorState state = collector->state();
+    const QString name = collector->name();
+    // Between runs a collector goes "running" and back every time: those changes wait for the flush. A change
+    // of its settled state (ok → failing, failing → ok, ...) is rare and is when a client wants the whole status
+    // (a notification quotes the new stderr tail): that goes out at once, before the state signal.
+    bool settledChange = false;
+    if (state != CollectorState::Running) {
+        const auto known = m_settledStates.constFind(name);
+        settledChange = known == m_settledStates.cend() || *known != state;
+        m_settledStates.insert(name, state);
+    }
+    if (settledChange) {
+        m_updatedCollectors.removeOne(name);
+        Q_EMIT CollectorUpdated(collectorStatus(*collector));
+    } else {
         markUpdated(*collector);
     }
+    Q_EMIT CollectorStateChanged(name, collectorStateName(state));
 }
 
 void AgentDBusService::onCollectorRunFinished()

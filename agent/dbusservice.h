@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "collector.h"
 #include "common/dbustypes.h"
 #include "pipeline.h"
 #include "valuestore.h"
@@ -9,6 +10,7 @@
 #include <QDBusConnection>
 #include <QDBusContext>
 #include <QElapsedTimer>
+#include <QHash>
 #include <QObject>
 
 #include <string>
@@ -103,6 +105,7 @@ private:
     QTimer *m_countersTimer;
     QElapsedTimer m_sinceFlush;
     QStringList m_updatedCollectors; ///< CollectorUpdated due at the next flush, in order of first change
+    QHash<QString, CollectorState> m_settledStates; ///< each collector's last state other than Running
     std::string m_nameScratch; ///< for a metric whose tags are not next to its name in the line
     qint64 m_startTimeMs;
     bool m_started = false;

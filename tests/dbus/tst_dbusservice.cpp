@@ -68,6 +68,7 @@ private Q_SLOTS:
     void reload();
     void reloadWithBrokenConfigFails();
     void valuesArrivedIsCoalesced();
+    void settledStateChangeSendsTheStatusFirst();
     void secondAgentOnTheSameBusFails();
     void clientWorksAfterRestart();
 
@@ -109,6 +110,12 @@ void tst_DBusService::initTestCase()
     // manual and flood run only when asked: 876000h puts their aligned ticks decades away (1h would tick at hh:00).
     m_config.writeCollector(
         u"manual"_qs, collectorToml({ sh, c, u"echo manual.ran 1"_qs }, "interval = \"876000h\"\nmode = \"stdout\"\n"));
+    // flip fails while its flag file exists, and runs only when asked.
+    m_config.writeCollector(u"flip"_qs,
+        collectorToml({ sh, c,
+                          u"if test -e '%1'; then echo flip-broke-now >&2; exit 4; fi; echo flip.ok 1"_qs.arg(
+                              m_config.path(u"flip.flag"_qs)) },
+            "interval = \"876000h\"\nmode = \"stdout\"\n"));
     m_config.writeCollector(u"flood"_qs,
         collectorToml({ collectorScript("flood.py"), QString::number(FloodLines), QString::number(FloodNames) },
             "interval = \"876000h\"\n"));
@@ -168,7 +175,8 @@ void tst_DBusService::collectorsAreListedAndRun()
     auto reply = m_proxy->Collectors();
     reply.waitForFinished();
     QVERIFY2(!reply.isError(), qPrintable(reply.error().message()));
-    QCOMPARE(names(reply.value()), (QStringList { u"alpha"_qs, u"beta"_qs, u"failing"_qs, u"flood"_qs, u"manual"_qs }));
+    QCOMPARE(names(reply.value()),
+        (QStringList { u"alpha"_qs, u"beta"_qs, u"failing"_qs, u"flip"_qs, u"flood"_qs, u"manual"_qs }));
     const CollectorStatus alpha = reply.value().constFirst();
     QCOMPARE(alpha.intervalMs, 1000);
     QVERIFY(alpha.enabled);
@@ -389,6 +397,36 @@ void tst_DBusService::valuesArrivedIsCoalesced()
     QCOMPARE(m0.points.size(), 120);
     QCOMPARE(m0.points.constFirst().value, double(FloodLines - 120 * FloodNames));
     QCOMPARE(m0.points.constLast().value, double(FloodLines - FloodNames));
+}
+
+void tst_DBusService::settledStateChangeSendsTheStatusFirst()
+{
+    // Most state changes (running and back, every run) reach clients' full status with the next coalesced
+    // flush. ok → failing does not wait: the status with the new stderr tail comes first, so a client that
+    // reacts to CollectorStateChanged (the tray's notification quotes that tail) already has it.
+    QStringList events; // in arrival order: "state:<state>" or "status:<state>:<stderr tail>"
+    connect(m_proxy.get(), &CtlAgentProxy::CollectorStateChanged, this, [&](const QString &name, const QString &state) {
+        if (name == u"flip"_qs)
+            events << u"state:"_qs + state;
+    });
+    connect(m_proxy.get(), &CtlAgentProxy::CollectorUpdated, this, [&](const CollectorStatus &status) {
+        if (status.name == u"flip"_qs)
+            events << u"status:%1:%2"_qs.arg(status.state, status.stderrTail.join(u'|'));
+    });
+    QVERIFY(!m_proxy->RunNow(u"flip"_qs).isError());
+    QTRY_VERIFY_WITH_TIMEOUT(events.contains(u"state:ok"_qs), Timeout);
+
+    m_config.write(u"flip.flag"_qs, "1");
+    events.clear();
+    auto reply = m_proxy->RunNow(u"flip"_qs);
+    reply.waitForFinished();
+    QVERIFY2(!reply.isError(), qPrintable(reply.error().message()));
+    QTRY_VERIFY_WITH_TIMEOUT(events.contains(u"state:failing"_qs), Timeout);
+    const qsizetype stateAt = events.indexOf(u"state:failing"_qs);
+    QVERIFY2(stateAt > 0 && events.at(stateAt - 1) == u"status:failing:flip-broke-now"_qs,
+        qPrintable(events.join(u" / "_qs)));
+    QFile::remove(m_config.path(u"flip.flag"_qs));
+    disconnect(m_proxy.get(), nullptr, this, nullptr);
 }
 
 void tst_DBusService::secondAgentOnTheSameBusFails()
