@@ -60,7 +60,8 @@ class SocketServer : public QObject
     Q_OBJECT
 public:
     static constexpr qint64 ReadChunkBytes = 64 * 1024; ///< one read()
-    static constexpr qint64 ReadBudgetBytes = 4 * ReadChunkBytes; ///< per connection per wakeup
+    /** Per connection per wakeup: one read. More (4 reads) kept D-Bus calls waiting 4 ms (p50) behind a flood. */
+    static constexpr qint64 ReadBudgetBytes = ReadChunkBytes;
     using Resolver = std::function<RunContextPtr(pid_t)>;
     /** fallback: context for writers no run claims (collector "unattributed"). */
     SocketServer(LineSink &sink, Resolver resolver, RunContextPtr unattributed, QObject *parent = nullptr);
