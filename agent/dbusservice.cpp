@@ -307,6 +307,7 @@ void AgentDBusService::insertDeliveryCounters(CounterMap &map) const
     map.insert(QStringLiteral("socket.denied"), socket.deniedConnections);
     map.insert(QStringLiteral("socket.idle_closed"), socket.idleClosed);
     map.insert(QStringLiteral("socket.evicted"), socket.evictedConnections);
+    map.insert(QStringLiteral("socket.accept_failures"), socket.acceptFailures);
 }
 
 OutputStatusList AgentDBusService::Outputs()

@@ -102,6 +102,7 @@ void Agent::emitSelfMetrics()
         metrics.emplace_back("socket.denied", s.deniedConnections);
         metrics.emplace_back("socket.idle_closed", s.idleClosed);
         metrics.emplace_back("socket.evicted", s.evictedConnections);
+        metrics.emplace_back("socket.accept_failures", s.acceptFailures);
         metrics.emplace_back("socket.overlong_lines", s.overlongLines);
     }
     for (const auto &[name, value] : metrics)

@@ -106,7 +106,7 @@ void tst_deliverybackpressure::stalledGraphiteBlocksWritersNotTheAgent()
     QCOMPARE(counter(before, "dropped"), 0);
     QVERIFY(counter(before, "queued") > 0);
     for (const char *key : { "spooled", "recovered", "replayed", "socket.open_connections", "socket.refused",
-             "socket.denied", "socket.idle_closed", "socket.evicted" })
+             "socket.denied", "socket.idle_closed", "socket.evicted", "socket.accept_failures" })
         QVERIFY2(counter(before, key) >= 0, key);
     QCOMPARE(counter(before, "spooled"), 0); // no spool configured: memory only, and writers block
     QVERIFY(before.value(QLatin1String("outputs"))[0][QLatin1String("connected")].toBool());
