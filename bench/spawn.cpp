@@ -3,14 +3,15 @@
 // B4 collector spawn rate and B6 idle footprint, Garnet and collectd side by side.
 //
 //   bench_spawn --agent build/bin/garnet-agent --collector build/bench/bench_collector [--collectors 50]
-//               [--interval-ms 50] [--seconds 20] [--idle-seconds 60] [--no-collectd] [--smoke]
+//               [--interval-ms 40] [--seconds 20] [--idle-seconds 60] [--no-collectd] [--smoke]
 //
 // Both run the same statically linked program (bench_collector echo) as every collector, which prints one
 // line and exits: Garnet in stdout mode, collectd through its exec plugin (PUTVAL on stdout, the same
 // contract), both sending to a TCP sink that counts lines (collectd with write_graphite). One line arrives
 // per run, so runs/s is the sink's rate. CPU is the daemon's own user+system time from /proc/PID/stat
 // (children excluded; theirs is reported apart from cutime/cstime), measured over a window after a warm-up.
-// B4: --collectors at --interval-ms each (50 at 50 ms asks for 1,000 runs/s). B6: 50 collectors at 10 s
+// B4: --collectors at --interval-ms each (50 at 40 ms asks for 1,250 runs/s: more than the 1,000/s target, so
+// that the figure shows whether 1,000/s is sustained, not only how many of exactly 1,000 were made). B6: 50 collectors at 10 s
 // for --idle-seconds: RSS at the end (VmRSS, and the peak VmHWM) and CPU in % of one core.
 #include "benchutil.h"
 
@@ -23,7 +24,7 @@ struct Options
     std::string agent;
     std::string collector;
     int collectors = 50;
-    int intervalMs = 50;
+    int intervalMs = 40;
     int seconds = 20;
     int idleCollectors = 50;
     int idleSeconds = 60;
