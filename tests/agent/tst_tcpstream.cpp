@@ -46,7 +46,7 @@ int waitingAtGate()
 
 } // namespace
 
-extern "C" int getaddrinfo(const char *node, const char *service, const addrinfo *hints, addrinfo **result) noexcept
+extern "C" int getaddrinfo(const char *node, const char *service, const addrinfo *hints, addrinfo **result)
 {
     using Resolver = int (*)(const char *, const char *, const addrinfo *, addrinfo **);
     static const auto real = reinterpret_cast<Resolver>(::dlsym(RTLD_NEXT, "getaddrinfo"));
