@@ -10,6 +10,10 @@
 // arrived for 2 s (a relay that dropped the rest), or after --seconds: the shortfall is reported as lost.
 // Throughput is delivered lines over the time from the first write until the last line arrived; CPU is the
 // server's user+system time from /proc/PID/stat over the same run, per million delivered lines.
+//
+// The floor: the same writers against a bare relay (a forked process of this program that only poll()s the
+// Unix connections, read()s 64 KiB and write()s it to the sink over TCP: no parsing, no formatting, no queue).
+// What the kernel and the writers leave for any agent on this machine.
 #include "benchutil.h"
 
 using namespace Bench;
@@ -88,6 +92,47 @@ struct Run
     double rate() const { return seconds > 0 ? double(delivered) / seconds : 0; }
     double cpuPerMillion() const { return delivered ? cpu.total() / (double(delivered) / 1e6) : 0; }
 };
+
+/** The floor's server: poll, read 64 KiB, write it all to the sink. Lines from different writers interleave at
+ *  chunk boundaries, which keeps the number of newlines the sink counts. Runs until killed. */
+pid_t startBareRelay(const std::string &path, int sinkPort)
+{
+    const int listener = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_un address {};
+    address.sun_family = AF_UNIX;
+    std::strncpy(address.sun_path, path.c_str(), sizeof address.sun_path - 1);
+    if (::bind(listener, reinterpret_cast<sockaddr *>(&address), sizeof address) != 0 || ::listen(listener, 64) != 0)
+        die("bare relay listen");
+    const pid_t pid = ::fork();
+    if (pid != 0) {
+        ::close(listener);
+        return pid;
+    }
+    const int out = connectTcp(sinkPort);
+    std::vector<pollfd> fds { { listener, POLLIN, 0 } };
+    std::vector<char> buffer(BlockBytes);
+    for (;;) {
+        if (::poll(fds.data(), fds.size(), -1) < 0)
+            continue;
+        if (fds[0].revents & POLLIN) {
+            if (const int connection = ::accept4(listener, nullptr, nullptr, SOCK_CLOEXEC); connection >= 0)
+                fds.push_back({ connection, POLLIN, 0 });
+        }
+        for (std::size_t i = 1; i < fds.size();) {
+            if (fds[i].revents & (POLLIN | POLLHUP | POLLERR)) {
+                const ssize_t n = ::read(fds[i].fd, buffer.data(), buffer.size());
+                if (n <= 0) {
+                    ::close(fds[i].fd);
+                    fds.erase(fds.begin() + std::ptrdiff_t(i));
+                    continue;
+                }
+                if (!writeAll(out, buffer.data(), std::size_t(n)))
+                    _exit(1);
+            }
+            ++i;
+        }
+    }
+}
 
 /** Run the writers against connectFn and wait until the sink has everything (or delivery stopped). */
 template<class ConnectFn>
@@ -234,6 +279,18 @@ int main(int argc, char **argv)
         stop(agent);
     }
 
+    Run floorRuns[2];
+    {
+        const std::string barePath = dir + "/bare.sock";
+        const pid_t bare = startBareRelay(barePath, sink.port());
+        for (const bool batched : { true, false }) {
+            floorRuns[batched ? 0 : 1] = drive(o, sink, bare, batched, [&] { return connectUnix(barePath); });
+            print(batched ? "floor: bare relay, batched" : "floor: bare relay, one line/write",
+                floorRuns[batched ? 0 : 1]);
+        }
+        stop(bare);
+    }
+
     Run relay[2][2]; // [big queue][single]
     if (o.relay) {
         const std::string relayConf = dir + "/relay.conf";
@@ -263,6 +320,8 @@ int main(int argc, char **argv)
     }
     std::printf("\nWith a D-Bus session bus the agent also keeps every metric's latest values for status (as deployed)."
                 "\n");
+    std::printf("floor: a bare relay (poll, read 64 KiB, write to the sink; no parsing), what any agent has at most "
+                "on this machine. ");
     std::printf("load gen: CPU seconds of this program (writers and sink) per million lines: on 2 CPUs, the writers' "
                 "share bounds what the server can reach. ");
     std::printf("CPU-s/M: the server's CPU seconds (user + system, /proc/PID/stat) per million delivered lines. "
@@ -280,7 +339,9 @@ int main(int argc, char **argv)
     result("B1", "ingest, one line per write",
         format("%.2fM/s, %ld lost", s.rate() / 1e6, s.sent - s.delivered)
             + noBus(garnetNoBus[1], "; no D-Bus %.2fM/s", garnetNoBus[1].rate() / 1e6)
-            + format("; writers and sink used %.2f CPU-s/M", s.delivered ? s.generatorCpu / (s.delivered / 1e6) : 0.0),
+            + format("; writers and sink used %.2f CPU-s/M", s.delivered ? s.generatorCpu / (s.delivered / 1e6) : 0.0)
+            + format("; floor (a bare relay, no parsing) %.2fM/s at %.3f CPU-s/M", floorRuns[1].rate() / 1e6,
+                floorRuns[1].cpuPerMillion()),
         "≥ 1M/s, 0 lost", s.rate() >= 1e6 && s.sent == s.delivered);
     result("B2", "agent CPU per million, batched",
         format("%.3f CPU-s", b.cpuPerMillion())
