@@ -147,16 +147,18 @@ void AgentDBusService::onCollectorStateChanged()
         return;
     const CollectorState state = collector->state();
     const QString name = collector->name();
-    // Between runs a collector goes "running" and back every time: those changes wait for the flush. A change
-    // of its settled state (ok → failing, failing → ok, ...) is rare and is when a client wants the whole status
-    // (a notification quotes the new stderr tail): that goes out at once, before the state signal.
+    // Every run goes "running" and back: for a healthy collector those changes wait for the flush. A change of
+    // the settled state (ok → failing, failing → ok, ...) and the end of a failed run are when a client wants
+    // the whole status (a notification or the window quotes that run's stderr tail, which is empty while a run
+    // is going): that goes out at once, before the state signal. Failing collectors are few; healthy ones at
+    // 1,000 runs/s stay coalesced.
     bool settledChange = false;
     if (state != CollectorState::Running) {
         const auto known = m_settledStates.constFind(name);
         settledChange = known == m_settledStates.cend() || *known != state;
         m_settledStates.insert(name, state);
     }
-    if (settledChange) {
+    if (settledChange || state == CollectorState::Failing || state == CollectorState::TimedOut) {
         m_updatedCollectors.removeOne(name);
         Q_EMIT CollectorUpdated(collectorStatus(*collector));
     } else {
