@@ -374,31 +374,30 @@ void TcpStream::abort()
 {
     if (m_state == State::Unconnected)
         return;
-    cancelLookup();
-    closeSocket();
-    m_sendBuffer = std::string();
-    m_sendOffset = 0;
-    m_endpoints.clear();
-    m_state = State::Unconnected;
-    ++m_generation;
+    resetToUnconnected();
     Q_EMIT stateChanged(State::Unconnected);
 }
 
 void TcpStream::end(const QString &reason)
 {
     m_errorString = reason;
+    const quint64 generation = resetToUnconnected();
+    const QPointer<TcpStream> alive(this);
+    Q_EMIT errorOccurred();
+    // A slot may have deleted the stream or started the next attempt already.
+    if (alive && generation == m_generation)
+        Q_EMIT stateChanged(State::Unconnected);
+}
+
+quint64 TcpStream::resetToUnconnected()
+{
     cancelLookup();
     closeSocket();
     m_sendBuffer = std::string();
     m_sendOffset = 0;
     m_endpoints.clear();
     m_state = State::Unconnected;
-    const quint64 generation = ++m_generation;
-    const QPointer<TcpStream> alive(this);
-    Q_EMIT errorOccurred();
-    // A slot may have deleted the stream or started the next attempt already.
-    if (alive && generation == m_generation)
-        Q_EMIT stateChanged(State::Unconnected);
+    return ++m_generation;
 }
 
 void TcpStream::closeSocket()

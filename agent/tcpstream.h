@@ -90,6 +90,8 @@ private:
     void finishConnecting();
     void sendBuffered();
     void end(const QString &reason);
+    /** Drops the lookup, the socket and the buffer; Unconnected, a new generation (returned). No signal. */
+    quint64 resetToUnconnected();
     void closeSocket();
     bool changeState(State state);
     QString describe(int error, const Endpoint &endpoint) const;
