@@ -4,6 +4,19 @@
 // accept() out of descriptors.
 #include "socketserverharness.h"
 
+namespace {
+/** The connection ended: every byte sent was read, its whole lines reached the sink ("w"), a cut-off last
+ *  line was rejected, and nothing stays open. */
+void verifyReadExactly(const SocketServer &server, const RecordingSink &sink, std::string_view sent)
+{
+    const std::size_t complete = sent.rfind('\n') + 1;
+    QCOMPARE(server.counters().bytesRead, qint64(sent.size()));
+    QVERIFY(sink.byCollector.at("w") == sent.substr(0, complete));
+    QCOMPARE(sink.rejects.size(), std::size_t(complete < sent.size() ? 1 : 0));
+    QCOMPARE(server.counters().openConnections, 0);
+}
+} // namespace
+
 class tst_socketreading : public QObject
 {
     Q_OBJECT
@@ -103,12 +116,7 @@ void tst_socketreading::endOfStreamWithDataBufferedIsReadToTheEnd()
     QVERIFY(written > std::size_t(SocketServer::ReadChunkBytes));
 
     QTRY_COMPARE(disconnected.size(), 1);
-    const std::string_view sent(data.data(), written);
-    const std::size_t complete = sent.rfind('\n') + 1;
-    QCOMPARE(server.counters().bytesRead, qint64(written));
-    QVERIFY(sink.byCollector["w"] == sent.substr(0, complete));
-    QCOMPARE(sink.rejects.size(), std::size_t(complete < written ? 1 : 0));
-    QCOMPARE(server.counters().openConnections, 0);
+    verifyReadExactly(server, sink, std::string_view(data.data(), written));
 }
 
 void tst_socketreading::killedWriterLosesNothingItSent()
@@ -139,13 +147,8 @@ void tst_socketreading::killedWriterLosesNothingItSent()
     QTRY_COMPARE(disconnected.size(), 1);
     const std::string all = numberedLines(QStringLiteral("killed"), Lines);
     QVERIFY(sent < all.size());
-    const std::string_view prefix(all.data(), sent);
-    const std::size_t complete = prefix.rfind('\n') + 1;
-    QCOMPARE(server.counters().bytesRead, qint64(sent));
     QVERIFY(sink.lineCount > readBeforeKill);
-    QVERIFY(sink.byCollector["w"] == prefix.substr(0, complete));
-    QCOMPARE(sink.rejects.size(), std::size_t(complete < sent ? 1 : 0));
-    QCOMPARE(server.counters().openConnections, 0);
+    verifyReadExactly(server, sink, std::string_view(all.data(), sent));
 }
 
 void tst_socketreading::resetByTheWriterKeepsWhatItSent()
