@@ -27,15 +27,17 @@ def benchmarks(args):
         ingest.append("--relay")
     spawn = [b("bench_spawn")] + agent + collector + (["--seconds", "5", "--idle-seconds", "15"] if quick else [])
     jitter = [b("bench_jitter")] + agent + collector + (["--seconds", "15"] if quick else [])
+    # The libc-free stamping program (x86-64 only); without it bench_jitter uses bench_collector's stamp.
+    stamp = ["--stamp", b("bench_stamp")] if os.path.exists(b("bench_stamp")) else []
     if args.no_collectd:
         spawn.append("--no-collectd")
     return [
         ("ingest", {"B1", "B1r", "B2"}, ingest),
         ("burst", {"B3"}, [b("bench_burst")] + agent + (["--bursts", "3"] if quick else [])),
         ("spawn", {"B4", "B6"}, spawn),
-        ("jitter", {"B5"}, jitter + (["--stamp", b("bench_stamp")] if os.path.exists(b("bench_stamp")) else [])),
+        ("jitter", {"B5"}, jitter + stamp),
         ("jitter-libc", {"B5"}, jitter),
-        ("jitter-floor", {"B5"}, jitter + ["--bare"] + (["--stamp", b("bench_stamp")] if os.path.exists(b("bench_stamp")) else [])),
+        ("jitter-floor", {"B5"}, jitter + ["--bare"] + stamp),
         ("parser", {"B7"}, [b("bench_parser")] + (["--seconds", "0.5"] if quick else [])),
         ("dbus", {"B8"}, [b("bench_dbus")] + agent + collector + (["--seconds", "3"] if quick else [])),
         ("scale", {"B9"}, [b("bench_scale")] + agent + collector + (["--reloads", "2"] if quick else [])),
